@@ -53,20 +53,20 @@ class Move(msgspec.Struct, frozen=True, kw_only=True, tag_field="move"):
     """Base of every workflow command."""
 
 
-class Accept(Move, tag="accept"):
+class Accept(Move, tag="accept", frozen=True, kw_only=True):
     """受理: take a report in."""
 
     note: str = ""
 
 
-class Void(Move, tag="void"):
+class Void(Move, tag="void", frozen=True, kw_only=True):
     """作废: refuse a report (not valid, out of scope...) with a reason."""
 
     reason: str
     invalid_report: bool = True
 
 
-class File(Move, tag="file"):
+class File(Move, tag="file", frozen=True, kw_only=True):
     """立案: file the case, optionally correcting category and urgency."""
 
     category: str | None = None
@@ -74,7 +74,7 @@ class File(Move, tag="file"):
     note: str = ""
 
 
-class DispatchSingle(Move, tag="dispatch_single"):
+class DispatchSingle(Move, tag="dispatch_single", frozen=True, kw_only=True):
     """单一派单: to one department; department and deadline default from the catalogue."""
 
     department: str | None = None
@@ -82,7 +82,7 @@ class DispatchSingle(Move, tag="dispatch_single"):
     instructions: str = ""
 
 
-class DispatchComprehensive(Move, tag="dispatch_comprehensive"):
+class DispatchComprehensive(Move, tag="dispatch_comprehensive", frozen=True, kw_only=True):
     """综合派单: to the joint-action office, which convenes several departments."""
 
     departments: tuple[str, ...] = ()
@@ -90,93 +90,93 @@ class DispatchComprehensive(Move, tag="dispatch_comprehensive"):
     instructions: str = ""
 
 
-class EscalateToLeader(Move, tag="escalate"):
+class EscalateToLeader(Move, tag="escalate", frozen=True, kw_only=True):
     """领导协调: hand a case that cannot be solved by dispatch to the leaders."""
 
     reason: str
 
 
-class DepartmentAccept(Move, tag="department_accept"):
+class DepartmentAccept(Move, tag="department_accept", frozen=True, kw_only=True):
     """签收: the department takes the order."""
 
     note: str = ""
 
 
-class DepartmentReturn(Move, tag="department_return"):
+class DepartmentReturn(Move, tag="department_return", frozen=True, kw_only=True):
     """回退: the department returns a misrouted order; the case goes back for dispatch."""
 
     reason: str
     wrong_department: bool = True
 
 
-class RequestExtension(Move, tag="request_extension"):
+class RequestExtension(Move, tag="request_extension", frozen=True, kw_only=True):
     """延期申请: the department asks for more time."""
 
     amount: DeadlineRule
     reason: str
 
 
-class DecideExtension(Move, tag="decide_extension"):
+class DecideExtension(Move, tag="decide_extension", frozen=True, kw_only=True):
     """延期审批: approve or deny the pending extension request."""
 
     approve: bool
     note: str = ""
 
 
-class Feedback(Move, tag="feedback"):
+class Feedback(Move, tag="feedback", frozen=True, kw_only=True):
     """处理反馈: the department reports the result, usually with photos."""
 
     result: str
     photos: tuple[str, ...] = ()
 
 
-class AssignVerification(Move, tag="assign_verification"):
+class AssignVerification(Move, tag="assign_verification", frozen=True, kw_only=True):
     """派核查: name the grid supervisor who verifies on site."""
 
     verifier: str
 
 
-class VerifyPass(Move, tag="verify_pass"):
+class VerifyPass(Move, tag="verify_pass", frozen=True, kw_only=True):
     """核查通过: the case closes; normal or overdue follows from the history."""
 
     note: str = ""
     photos: tuple[str, ...] = ()
 
 
-class VerifyFail(Move, tag="verify_fail"):
+class VerifyFail(Move, tag="verify_fail", frozen=True, kw_only=True):
     """核查不通过: rework (返工) by the same department."""
 
     reason: str
     photos: tuple[str, ...] = ()
 
 
-class Close(Move, tag="close"):
+class Close(Move, tag="close", frozen=True, kw_only=True):
     """结案 by decision (erroneous or special closing) with a reason."""
 
     closing_type: ClosingType
     reason: str
 
 
-class Suspend(Move, tag="suspend"):
+class Suspend(Move, tag="suspend", frozen=True, kw_only=True):
     """缓办/挂账: stop the clock, with a reason."""
 
     reason: str
 
 
-class Resume(Move, tag="resume"):
+class Resume(Move, tag="resume", frozen=True, kw_only=True):
     """恢复: restart from where the case was suspended; the remaining time is kept."""
 
     note: str = ""
 
 
-class Urge(Move, tag="urge"):
+class Urge(Move, tag="urge", frozen=True, kw_only=True):
     """督办: press the department on a lagging order."""
 
     level: int = 1
     message: str
 
 
-class Merge(Move, tag="merge"):
+class Merge(Move, tag="merge", frozen=True, kw_only=True):
     """合并: this (duplicate) report is merged into an existing case."""
 
     into_case: int
@@ -314,7 +314,7 @@ def _enter(case: Case, state: CaseState, ctx: WorkflowContext, **changes: Any) -
         case,
         step_started_at=ctx.at,
         step_deadline=ctx.policy.step_deadline(step, ctx.at),
-        step_working=False,
+        step_working=ctx.policy.allowances.rule_for(step).unit.is_working_time,
     )
 
 
@@ -594,18 +594,17 @@ def _suspend(case: Case, move: Suspend, ctx: WorkflowContext) -> Effect:
 
 
 def _resume(case: Case, move: Resume, ctx: WorkflowContext) -> Effect:
-    assert case.suspended_from is not None
-    assert case.suspended_at is not None
+    back_to, paused_at = case.suspended_from, case.suspended_at
+    assert back_to is not None
+    assert paused_at is not None
     order = case.active_order
-    details: dict[str, Any] = {"to": case.suspended_from.value}
+    details: dict[str, Any] = {"to": back_to.value}
     if order is not None:
         # The department keeps the time it had left when the clock stopped.
-        deadline = ctx.policy.resumed(order.deadline, order.working, case.suspended_at, ctx.at)
+        deadline = ctx.policy.resumed(order.deadline, order.working, paused_at, ctx.at)
         case = _with_order(case, replace(order, deadline=deadline))
         details["deadline"] = deadline.isoformat()
-    new = _enter(
-        case, case.suspended_from, ctx, suspended_from=None, suspended_at=None, suspend_reason=""
-    )
+    new = _enter(case, back_to, ctx, suspended_from=None, suspended_at=None, suspend_reason="")
     return new, _text("note", move.note, required=False), details
 
 
@@ -814,11 +813,10 @@ def _refusal(case: Case, spec: MoveSpec[Any], actor: Actor) -> IllegalMove | Non
         return NotPermitted(
             case.number, state, spec.name, f"the case is outside scope {actor.scope}"
         )
-    if spec.guard is not None and (reason := spec.guard(case, actor)) is not None:
-        kind = (
-            NotPermitted if actor.role is Role.DEPARTMENT and "addressed" in reason else IllegalMove
-        )
-        return kind(case.number, state, spec.name, reason)
+    if spec.condition is not None and (reason := spec.condition(case)) is not None:
+        return IllegalMove(case.number, state, spec.name, reason)
+    if spec.permission is not None and (reason := spec.permission(case, actor)) is not None:
+        return NotPermitted(case.number, state, spec.name, reason)
     return None
 
 
@@ -943,3 +941,52 @@ def merge_into(target: Case, duplicate: Case, ctx: WorkflowContext) -> Transitio
     details = {"duplicate": duplicate.id, "duplicate_number": duplicate.number}
     entry = _entry(new, "merged_duplicate", target.state, ctx, "", details)
     return Transition(before=target, case=new, entry=entry)
+
+
+# --- the deadline clock ----------------------------------------------------------------
+
+CLOCK_ACTOR_ID = "clock"
+CLOCK_ROLE = "system"
+
+
+def next_deadline_check(case: Case, policy: DeadlinePolicy) -> datetime | None:
+    """When the clock must next look at ``case``: its warning instant, then its deadline."""
+    if case.step_deadline is None or case.step_started_at is None or case.overdue:
+        return None
+    if not case.warned:
+        return policy.warning_at(case.step_started_at, case.step_deadline, case.step_working)
+    return case.step_deadline
+
+
+def check_deadline(case: Case, now: datetime, policy: DeadlinePolicy) -> Transition | None:
+    """Raise the current step's warning or overdue flag when its time has come.
+
+    The server's clock calls this for every open case whose ``next_deadline_check`` has
+    passed, also right after a restart, so a deadline that passed while the server was down
+    is raised at once. Returns ``None`` when nothing is due.
+    """
+    due = next_deadline_check(case, policy)
+    if due is None or now < due:
+        return None
+    assert case.step_deadline is not None
+    if now >= case.step_deadline:
+        new = replace(case, warned=True, overdue=True, ever_overdue=True)
+        move = "deadline_overdue"
+    else:
+        new = replace(case, warned=True)
+        move = "deadline_warning"
+    new = replace(new, revision=case.revision + 1, updated_at=now)
+    step = STEP_OF_STATE[case.state]
+    entry = HistoryEntry(
+        case_id=case.id,
+        revision=new.revision,
+        move=move,
+        actor_id=CLOCK_ACTOR_ID,
+        actor_role=CLOCK_ROLE,
+        terminal="server",
+        at=now,
+        from_state=case.state,
+        to_state=case.state,
+        details={"step": step.value, "deadline": case.step_deadline.isoformat()},
+    )
+    return Transition(before=case, case=new, entry=entry)

@@ -45,7 +45,9 @@ from models.workflow import (
     WorkflowContext,
     allowed_moves,
     apply,
+    check_deadline,
     merge_into,
+    next_deadline_check,
     open_case,
 )
 
@@ -512,3 +514,43 @@ def test_reports_need_a_reporting_role_and_a_known_category() -> None:
             location=location,
             ctx=ctx(Role.DEPARTMENT),
         )
+
+
+def test_clock_warns_then_flags_overdue_once_each() -> None:
+    case = _dispatched()
+    assert case.step_started_at is not None
+    assert case.step_deadline is not None
+    warn_at = POLICY.warning_at(case.step_started_at, case.step_deadline, case.step_working)
+    assert check_deadline(case, warn_at - timedelta(seconds=1), POLICY) is None
+    warned = check_deadline(case, warn_at, POLICY)
+    assert warned is not None
+    assert warned.entry.move == "deadline_warning"
+    assert warned.case.warned
+    assert not warned.case.overdue
+    assert check_deadline(warned.case, warn_at + timedelta(seconds=1), POLICY) is None
+    overdue = check_deadline(warned.case, case.step_deadline, POLICY)
+    assert overdue is not None
+    assert overdue.entry.move == "deadline_overdue"
+    assert overdue.case.overdue
+    assert overdue.case.ever_overdue
+    assert next_deadline_check(overdue.case, POLICY) is None
+    # The next step starts a fresh clock; the case remembers it was once overdue.
+    accepted = apply(overdue.case, DepartmentAccept(), ctx(Role.DEPARTMENT, case.step_deadline)).case
+    assert not accepted.overdue
+    assert accepted.ever_overdue
+
+
+def test_a_deadline_missed_while_the_server_was_down_is_raised_at_once() -> None:
+    case = _awaiting_filing()
+    assert case.step_deadline is not None
+    late = check_deadline(case, case.step_deadline + timedelta(hours=5), POLICY)
+    assert late is not None
+    assert late.entry.move == "deadline_overdue"
+    assert late.case.warned
+
+
+def test_no_clock_runs_on_finished_or_suspended_cases() -> None:
+    for state in (CaseState.CLOSED, CaseState.VOIDED, CaseState.MERGED, CaseState.SUSPENDED):
+        case = PATHS[state]()
+        assert next_deadline_check(case, POLICY) is None
+        assert check_deadline(case, MONDAY_9AM + timedelta(days=400), POLICY) is None
