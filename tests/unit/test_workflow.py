@@ -535,7 +535,9 @@ def test_clock_warns_then_flags_overdue_once_each() -> None:
     assert overdue.case.ever_overdue
     assert next_deadline_check(overdue.case, POLICY) is None
     # The next step starts a fresh clock; the case remembers it was once overdue.
-    accepted = apply(overdue.case, DepartmentAccept(), ctx(Role.DEPARTMENT, case.step_deadline)).case
+    accepted = apply(
+        overdue.case, DepartmentAccept(), ctx(Role.DEPARTMENT, case.step_deadline)
+    ).case
     assert not accepted.overdue
     assert accepted.ever_overdue
 
