@@ -212,7 +212,12 @@ class Case(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
-    """One step of a case's flow (流转记录): who did what, when, from where, and why."""
+    """One step of a case's flow (流转记录): who did what, when, from where, and why.
+
+    Attributes:
+        step_deadline: The deadline of the step the move started (``None`` if no clock
+            runs after it), so that evaluation can judge every step on time or late.
+    """
 
     case_id: int
     revision: int
@@ -225,3 +230,4 @@ class HistoryEntry(msgspec.Struct, frozen=True, kw_only=True):
     to_state: CaseState
     note: str = ""
     details: dict[str, Any] = msgspec.field(default_factory=dict)
+    step_deadline: datetime | None = None

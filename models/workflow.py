@@ -865,6 +865,7 @@ def _entry(
         to_state=case.state,
         note=note,
         details=details,
+        step_deadline=case.step_deadline,
     )
 
 
@@ -988,5 +989,6 @@ def check_deadline(case: Case, now: datetime, policy: DeadlinePolicy) -> Transit
         from_state=case.state,
         to_state=case.state,
         details={"step": step.value, "deadline": case.step_deadline.isoformat()},
+        step_deadline=case.step_deadline,
     )
     return Transition(before=case, case=new, entry=entry)

@@ -98,9 +98,9 @@ def ctx(role: Role, at: datetime = MONDAY_9AM, **kwargs: str) -> WorkflowContext
     return WorkflowContext(actor=actor(role, **kwargs), at=at, policy=POLICY, catalogue=CATALOGUE)
 
 
-def new_case(
+def reported(
     at: datetime = MONDAY_9AM, street: str = STREET, urgency: Urgency = Urgency.NORMAL
-) -> Case:
+) -> Transition:
     report = NewReport(
         source=Source.PATROL,
         category=CATEGORY,
@@ -113,7 +113,13 @@ def new_case(
     location = Location(lon=121.5, lat=31.23, street_code=street, address="浦东大道100号")
     return open_case(
         report, case_id=1, number="PD20261130-0001", location=location, ctx=ctx(Role.FIELD, at)
-    ).case
+    )
+
+
+def new_case(
+    at: datetime = MONDAY_9AM, street: str = STREET, urgency: Urgency = Urgency.NORMAL
+) -> Case:
+    return reported(at, street, urgency).case
 
 
 def step(case: Case, move: Move, role: Role, minutes: float = 10) -> Case:
