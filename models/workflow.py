@@ -49,7 +49,7 @@ MAX_URGE_LEVEL = 3
 # --- the moves -------------------------------------------------------------------------
 
 
-class Move(msgspec.Struct, frozen=True, kw_only=True, tag_field="move"):
+class Move(msgspec.Struct, frozen=True, kw_only=True, tag_field="move", forbid_unknown_fields=True):
     """Base of every workflow command."""
 
 
@@ -205,7 +205,7 @@ AnyMove = (
 )
 
 
-class NewReport(msgspec.Struct, frozen=True, kw_only=True):
+class NewReport(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A new report (上报) from a terminal, an operator taking a call, video or a volunteer."""
 
     source: Source
