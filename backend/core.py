@@ -1,0 +1,568 @@
+"""The backend's core: services, hot state, the deadline clock and the position ticker.
+
+One ``Core`` per server process. Blocking database work runs on the ``DbRunner``'s
+threads; everything else happens on the asyncio loop. Every committed event passes through
+``_publish`` in number order, which updates the hot state (open cases, units) and hands the
+event, encoded once, to the fan-out. Connections read the hot state for snapshots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+import msgspec
+
+from backend.fanout import Client, Hub
+from backend.live_units import LiveUnits
+from backend.services.cases import CaseService
+from backend.services.clock import Clock, utc_now
+from backend.services.photos import PhotoService
+from backend.services.positions import MAX_BATCH as MAX_TRACK_BATCH
+from backend.services.positions import PositionService
+from backend.services.records import CaseQuery, CommittedEvent, PositionFix
+from backend.services.runner import DbRunner
+from backend.services.settings import server_secret
+from backend.services.units import UnitService
+from backend.services.users import UserService
+from backend.store.database import Database
+from backend.store.reference import load_city
+from backend.tokens import TokenError, TokenSigner
+from models.calendar import SHANGHAI
+from models.case import Case
+from models.catalogue import Catalogue, load_catalogue
+from models.cell_index import CellIndex
+from models.deadlines import DeadlinePolicy, default_policy
+from models.errors import DomainError, InvalidInput, NotPermitted, UnknownId
+from models.geography import CityMap
+from models.org import DISTRICT_SCOPE, Actor, Role, Team, Unit, User
+from models.workflow import next_deadline_check
+from net import codec
+from net.protocol import (
+    Ack,
+    CaseChanged,
+    CasesPage,
+    Command,
+    DeadlineOverdue,
+    DeadlineWarning,
+    Event,
+    EventBody,
+    HistoryResult,
+    PhotoResult,
+    PhotoType,
+    PositionBatch,
+    Report,
+    SetUnitStatus,
+    SnapshotChunk,
+    Synced,
+    TrackResult,
+    UnitChanged,
+)
+
+log = logging.getLogger(__name__)
+
+SERVER_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """Tunables of one backend process.
+
+    Attributes:
+        position_tick: Seconds between position frames (4 Hz by default).
+        track_flush: Seconds between writes of buffered fixes to the track table.
+        resume_window: Most missed events replayed on reconnect; beyond, a snapshot.
+        snapshot_cases_per_chunk: Cases per snapshot chunk (each chunk stays well under
+            the 1 MiB frame limit).
+    """
+
+    position_tick: float = 0.25
+    track_flush: float = 1.0
+    resume_window: int = 20_000
+    snapshot_cases_per_chunk: int = 300
+    snapshot_units_per_chunk: int = 2_000
+    command_memory: int = 50_000
+
+
+class SignInFailed(Exception):
+    """Unknown user, wrong password, inactive account or bad token: never says which."""
+
+    def __init__(self, reason: str, *, expired: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.expired = expired
+
+
+def actor_of(user: User, terminal: str) -> Actor:
+    return Actor(
+        user_id=user.user_id,
+        role=user.role,
+        scope=user.scope,
+        department=user.department,
+        terminal=terminal,
+        name=user.name,
+    )
+
+
+def event_message(event: CommittedEvent) -> Event:
+    """The wire form of a committed event."""
+    body: EventBody
+    if event.kind.startswith("unit."):
+        body = msgspec.convert(event.payload, UnitChanged)
+    else:
+        change = event.case_change()
+        step_details = change.entry.details
+        if change.entry.move == "deadline_warning":
+            body = DeadlineWarning(
+                case=change.case,
+                entry=change.entry,
+                step=step_details["step"],
+                deadline=datetime.fromisoformat(step_details["deadline"]),
+            )
+        elif change.entry.move == "deadline_overdue":
+            body = DeadlineOverdue(
+                case=change.case,
+                entry=change.entry,
+                step=step_details["step"],
+                deadline=datetime.fromisoformat(step_details["deadline"]),
+            )
+        else:
+            body = CaseChanged(case=change.case, entry=change.entry)
+    return Event(seq=event.seq, at=event.at, body=body)
+
+
+class Core:
+    """Everything a connection needs, over one database.
+
+    Args:
+        db: A migrated, seeded database.
+        config: Tunables.
+        clock: Source of "now" for every service.
+    """
+
+    def __init__(
+        self, db: Database, config: CoreConfig | None = None, *, clock: Clock = utc_now
+    ) -> None:
+        self.db = db
+        self.config = config or CoreConfig()
+        self.clock = clock
+        self.catalogue: Catalogue = load_catalogue()
+        self.policy: DeadlinePolicy = default_policy()
+        city = load_city(db)
+        if city is None:
+            raise RuntimeError(
+                f"database {db.display_url} has no city: run `python -m backend seed-demo` "
+                "or import one"
+            )
+        self.city: CityMap = city
+        self.index = CellIndex(city.cells)
+        self.case_service = CaseService(
+            db, self.catalogue, self.policy, city, self.index, clock=clock
+        )
+        self.users = UserService(db, clock=clock)
+        self.photos = PhotoService(db, clock=clock)
+        self.position_service = PositionService(db)
+        self.unit_service = UnitService(db, clock=clock)
+        self.signer = TokenSigner(server_secret(db))
+        self.runner = DbRunner()
+        self.hub = Hub()
+        self.cases: dict[int, Case] = {}
+        self.units = LiveUnits(())
+        self.teams: list[Team] = []
+        self.published_seq = 0
+        self._held: dict[int, CommittedEvent] = {}
+        self._deadlines: list[tuple[datetime, int, int]] = []
+        self._deadline_added = asyncio.Event()
+        self._track: list[PositionFix] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._closed_since = self._start_of_today()
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load the hot state and start the clock, the position ticker and the flusher."""
+        open_cases, units, teams, last = await self.runner.read(self._load)
+        self.cases = {c.id: c for c in open_cases}
+        self.units = LiveUnits(units)
+        self.teams = teams
+        self.published_seq = last
+        for case in open_cases:
+            self._schedule(case)
+        self._tasks = [
+            asyncio.create_task(self._run_clock(), name="deadline-clock"),
+            asyncio.create_task(self._run_ticker(), name="position-ticker"),
+            asyncio.create_task(self._run_flusher(), name="track-flusher"),
+        ]
+
+    def _load(self) -> tuple[list[Case], list[Unit], list[Team], int]:
+        last = self.case_service.last_seq()
+        open_cases = self.case_service.current_cases(self._closed_since)
+        units, teams = self.unit_service.load()
+        return open_cases, units, teams, last
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._flush_track()
+        await self.runner.__aexit__()
+
+    def _start_of_today(self) -> datetime:
+        local = self.clock().astimezone(SHANGHAI)
+        return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+    # --- sign-in ---------------------------------------------------------------------------
+
+    async def sign_in(
+        self, user_id: str, password: str | None, token: str | None
+    ) -> tuple[User, str, datetime]:
+        """Check credentials; return the user and a fresh token with its expiry.
+
+        Raises:
+            SignInFailed: for any reason, which is logged but not told to the client.
+        """
+        now = self.clock()
+        if token is not None:
+            try:
+                claims = self.signer.check(token, now)
+            except TokenError as exc:
+                raise SignInFailed(exc.reason, expired=exc.reason == "token expired") from exc
+            if claims.user_id != user_id:
+                raise SignInFailed("token of another user")
+            try:
+                user = await self.runner.read(self.users.get_user, user_id)
+            except UnknownId as exc:
+                raise SignInFailed("token of a deleted user") from exc
+            if not user.active:
+                raise SignInFailed("inactive user")
+        else:
+            found = await self.runner.read(self.users.verify_password, user_id, password or "")
+            if found is None or not found.active:
+                raise SignInFailed("unknown user, wrong password or inactive user")
+            user = found
+        token, expires = self.signer.issue(user.user_id, now)
+        return user, token, expires
+
+    # --- attaching a connection -------------------------------------------------------
+
+    def attach(self, client: Client, last_seq: int | None) -> tuple[int, list[bytes] | None]:
+        """Register ``client`` for live events; return the seq it is consistent with.
+
+        Returns ``(seq, frames)``: ``frames`` is the snapshot (encoded chunks plus
+        ``synced``) when the client must start afresh, or ``None`` when it can resume with
+        the events after ``last_seq`` up to ``seq`` (see :meth:`missed_events`). Runs
+        without awaiting, so the snapshot, the seq and the registration are consistent:
+        every event after ``seq`` reaches the client's outbox.
+        """
+        seq = self.published_seq
+        self.hub.add(client)
+        can_resume = last_seq is not None and 0 <= seq - last_seq <= self.config.resume_window
+        if can_resume:
+            return seq, None
+        return seq, self._snapshot(client, seq)
+
+    async def missed_events(self, client: Client, after: int, upto: int) -> list[bytes]:
+        """The events a resuming client missed, in its scope, and ``synced``."""
+        frames: list[bytes] = []
+        seq = after
+        while seq < upto:
+            batch = await self.runner.read(
+                self.case_service.events_since, seq, min(5_000, upto - seq)
+            )
+            if not batch:
+                break
+            for event in batch:
+                if event.seq > upto:
+                    break
+                message = event_message(event)
+                if self._visible(client, message):
+                    frames.append(codec.encode(message))
+                seq = event.seq
+        frames.append(codec.encode(Synced(seq=upto)))
+        return frames
+
+    def _visible(self, client: Client, event: Event) -> bool:
+        body = event.body
+        if isinstance(body, UnitChanged):
+            return client.user.role is not Role.DEPARTMENT and client.sees_street(
+                body.unit.street_code
+            )
+        assert isinstance(body, CaseChanged | DeadlineWarning | DeadlineOverdue)
+        return client.sees_case(body.case)
+
+    def _snapshot(self, client: Client, seq: int) -> list[bytes]:
+        cases = [c for c in self.cases.values() if client.sees_case(c)]
+        scope = None if client.user.role is Role.DEPARTMENT else client.user.scope
+        units = self.units.units(scope) if scope is not None else []
+        teams = [t for t in self.teams if scope is not None and client.sees_street(t.street_code)]
+        per_case, per_unit = (
+            self.config.snapshot_cases_per_chunk,
+            self.config.snapshot_units_per_chunk,
+        )
+        case_parts = [cases[i : i + per_case] for i in range(0, len(cases), per_case)] or [[]]
+        unit_parts = [units[i : i + per_unit] for i in range(0, len(units), per_unit)]
+        parts: list[tuple[list[Case], list[Unit]]] = [(p, []) for p in case_parts]
+        parts += [([], p) for p in unit_parts]
+        snapshot_id = uuid.uuid4().hex[:12]
+        frames = [
+            codec.encode(
+                SnapshotChunk(
+                    snapshot_id=snapshot_id,
+                    index=i,
+                    count=len(parts),
+                    seq=seq,
+                    cases=part_cases,
+                    units=part_units,
+                    teams=teams if i == 0 else [],
+                    catalogue_version=self.catalogue.version,
+                    map_version=self.city.version,
+                )
+            )
+            for i, (part_cases, part_units) in enumerate(parts)
+        ]
+        frames.append(codec.encode(Synced(seq=seq)))
+        return frames
+
+    def detach(self, client: Client) -> None:
+        self.hub.remove(client)
+
+    # --- commands ----------------------------------------------------------------------
+
+    async def command(self, user: User, terminal: str, msg: Command) -> Ack:
+        """Apply a workflow move; a command id seen before gets its first answer again."""
+        key = f"{user.user_id}:{msg.id}"
+        seen = await self.runner.read(self.case_service.find_command, key)
+        if seen is not None:
+            return Ack(id=msg.id, seq=seen, result={"case_id": msg.case_id, "repeated": True})
+        event = await self.runner.write(
+            self.case_service.move,
+            msg.case_id,
+            msg.move,
+            actor_of(user, terminal),
+            msg.expected_revision,
+            command_key=key,
+        )
+        await self._publish(event)
+        return Ack(id=msg.id, seq=event.seq, result={"case_id": event.case_id})
+
+    async def report(self, user: User, terminal: str, msg: Report) -> Ack:
+        key = f"{user.user_id}:{msg.id}"
+        seen = await self.runner.read(self.case_service.find_command, key)
+        if seen is not None:
+            return Ack(id=msg.id, seq=seen, result={"repeated": True})
+        event = await self.runner.write(
+            self.case_service.report, msg.report, actor_of(user, terminal), command_key=key
+        )
+        await self._publish(event)
+        case = self.cases.get(event.case_id or 0)
+        result = {"case_id": event.case_id, "number": case.number if case else None}
+        return Ack(id=msg.id, seq=event.seq, result=result)
+
+    async def set_unit_status(self, user: User, terminal: str, msg: SetUnitStatus) -> Ack:
+        if msg.unit_id not in self.units:
+            raise UnknownId("unit", msg.unit_id)
+        self._check_unit_scope(user, msg.unit_id)
+        event = await self.runner.write(
+            self.unit_service.set_status, msg.unit_id, msg.status, actor_of(user, terminal)
+        )
+        await self._publish(event)
+        return Ack(id=msg.id, seq=event.seq)
+
+    def _check_unit_scope(self, user: User, unit_id: str) -> None:
+        if user.role is not Role.FIELD:
+            raise NotPermitted(unit_id, "unit", "report for a unit", f"role '{user.role}' may not")
+        street = self.units.street_of(unit_id)
+        if user.scope != DISTRICT_SCOPE and street != user.scope:
+            raise NotPermitted(unit_id, "unit", "report for a unit", f"outside scope {user.scope}")
+
+    def positions(self, user: User, batch: PositionBatch) -> list[str]:
+        """Take a batch of fixes from a terminal; return unknown unit ids (ignored)."""
+        if user.role is not Role.FIELD:
+            raise NotPermitted("positions", "-", "report positions", f"role '{user.role}' may not")
+        if user.scope != DISTRICT_SCOPE:
+            for unit_id in batch.unit_ids:
+                if unit_id in self.units and self.units.street_of(unit_id) != user.scope:
+                    raise NotPermitted(
+                        unit_id, "unit", "report positions", f"outside scope {user.scope}"
+                    )
+        n = len(batch.unit_ids)
+        speeds = batch.speeds or [None] * n
+        headings = batch.headings or [None] * n
+        unknown = self.units.apply_fixes(
+            batch.unit_ids,
+            [t.timestamp() for t in batch.at],
+            batch.lons,
+            batch.lats,
+            [h if h is not None else float("nan") for h in headings],
+        )
+        self._track.extend(
+            PositionFix(unit_id=u, at=t, lon=x, lat=y, speed=v, heading=h)
+            for u, t, x, y, v, h in zip(
+                batch.unit_ids, batch.at, batch.lons, batch.lats, speeds, headings, strict=True
+            )
+            if u in self.units
+        )
+        return unknown
+
+    # --- queries -----------------------------------------------------------------------
+
+    async def history(self, user: User, msg_id: str, case_id: int) -> HistoryResult:
+        case = await self._visible_case(user, case_id)
+        entries = await self.runner.read(self.case_service.history, case.id)
+        return HistoryResult(id=msg_id, case_id=case_id, entries=entries)
+
+    async def _visible_case(self, user: User, case_id: int) -> Case:
+        case = self.cases.get(case_id)
+        if case is None:
+            case = await self.runner.read(self.case_service.get, case_id)
+        if not Client(user=user, client_id="", wants_positions=False).sees_case(case):
+            # Not "unknown": the id exists, and saying so to another street is harmless.
+            raise NotPermitted(case.number, case.state.value, "read", f"outside scope {user.scope}")
+        return case
+
+    async def search(self, user: User, msg_id: str, query: CaseQuery) -> CasesPage:
+        page = await self.runner.read(self.case_service.search, query, actor_of(user, ""))
+        return CasesPage(id=msg_id, cases=list(page.cases), next_cursor=page.next_cursor)
+
+    async def track(
+        self, user: User, msg_id: str, unit_id: str, start: datetime, end: datetime
+    ) -> TrackResult:
+        if unit_id not in self.units:
+            raise UnknownId("unit", unit_id)
+        if user.scope != DISTRICT_SCOPE and self.units.street_of(unit_id) != user.scope:
+            raise NotPermitted(unit_id, "unit", "read track", f"outside scope {user.scope}")
+        if end - start > timedelta(days=1):
+            raise InvalidInput("end", "a track query spans at most one day")
+        await self._flush_track()
+        fixes = await self.runner.read(self.position_service.track, unit_id, start, end)
+        return TrackResult(
+            id=msg_id,
+            unit_id=unit_id,
+            at=[f.at for f in fixes],
+            lons=[f.lon for f in fixes],
+            lats=[f.lat for f in fixes],
+        )
+
+    async def photo(self, msg_id: str, photo_id: str) -> PhotoResult:
+        photo = await self.runner.read(self.photos.get_photo, photo_id)
+        content_type = cast(PhotoType, photo.content_type)  # checked against the bytes on upload
+        return PhotoResult(id=msg_id, photo_id=photo.id, content_type=content_type, data=photo.data)
+
+    async def upload_photo(self, msg_id: str, content_type: str, data: bytes) -> Ack:
+        photo_id = await self.runner.write(self.photos.store_photo, data, content_type)
+        return Ack(id=msg_id, result={"photo_id": photo_id})
+
+    # --- publishing --------------------------------------------------------------------
+
+    async def _publish(self, event: CommittedEvent) -> None:
+        """Apply and fan out committed events strictly in number order.
+
+        An event may arrive ahead of others (a merge commits two, the clock commits its
+        own); the missing ones are read back from the store, so nothing is skipped.
+        """
+        if event.seq <= self.published_seq:
+            return
+        self._held[event.seq] = event
+        if event.seq > self.published_seq + 1:
+            missing = await self.runner.read(
+                self.case_service.events_since, self.published_seq, event.seq - self.published_seq
+            )
+            for e in missing:
+                self._held.setdefault(e.seq, e)
+        while (next_event := self._held.pop(self.published_seq + 1, None)) is not None:
+            self._deliver(next_event)
+            self.published_seq = next_event.seq
+
+    def _deliver(self, event: CommittedEvent) -> None:
+        message = event_message(event)
+        frame = codec.encode(message)
+        body = message.body
+        if isinstance(body, UnitChanged):
+            self.units.set_unit(body.unit)
+            self.hub.publish_street(frame, body.unit.street_code)
+            return
+        assert isinstance(body, CaseChanged | DeadlineWarning | DeadlineOverdue)
+        case = body.case
+        before = self.cases.get(case.id)
+        self.cases[case.id] = case
+        self._schedule(case)
+        self.hub.publish_case(frame, case, before)
+
+    # --- the deadline clock ------------------------------------------------------------
+
+    def _schedule(self, case: Case) -> None:
+        due = next_deadline_check(case, self.policy)
+        if due is not None:
+            heapq.heappush(self._deadlines, (due, case.id, case.revision))
+            self._deadline_added.set()
+
+    async def _run_clock(self) -> None:
+        while True:
+            now = self.clock()
+            while self._deadlines and self._deadlines[0][0] <= now:
+                _, case_id, revision = heapq.heappop(self._deadlines)
+                case = self.cases.get(case_id)
+                if case is None or case.revision != revision:
+                    continue  # the case moved on; its new check was scheduled then
+                try:
+                    event = await self.runner.write(self.case_service.check_deadline, case_id)
+                except DomainError:
+                    log.exception("deadline check of case %s failed", case_id)
+                    continue
+                if event is not None:
+                    await self._publish(event)
+            wait = 1.0
+            if self._deadlines:
+                wait = min(wait, max(0.0, (self._deadlines[0][0] - self.clock()).total_seconds()))
+            self._deadline_added.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._deadline_added.wait(), wait)
+
+    # --- positions ---------------------------------------------------------------------
+
+    async def _run_ticker(self) -> None:
+        tick = self.config.position_tick
+        next_at = time.monotonic()
+        while True:
+            next_at += tick
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            frames = self.units.take_frames(self.clock())
+            if frames:
+                self.hub.publish_positions({scope: codec.encode(f) for scope, f in frames.items()})
+            if self.published_seq and self._closed_since < self._start_of_today():
+                self._forget_yesterday()
+
+    def _forget_yesterday(self) -> None:
+        self._closed_since = self._start_of_today()
+        self.cases = {
+            k: c
+            for k, c in self.cases.items()
+            if not c.state.is_terminal
+            or (c.closed_at or c.updated_at or c.reported_at) >= self._closed_since
+        }
+
+    async def _run_flusher(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.track_flush)
+            await self._flush_track()
+
+    async def _flush_track(self) -> None:
+        """Write the buffered fixes to the track table (and each unit's last fix)."""
+        fixes, self._track = self._track, []
+        for i in range(0, len(fixes), MAX_TRACK_BATCH):
+            try:
+                await self.runner.write(
+                    self.position_service.record_positions, fixes[i : i + MAX_TRACK_BATCH]
+                )
+            except DomainError:
+                log.exception("writing %d fixes to the track failed", len(fixes))
+
+    def server_time(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,98 @@
+"""Field units and teams: loading them, and their status changes as events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import bindparam, select
+
+from backend.services.clock import Clock, utc_now
+from backend.services.events import append_audit, append_event
+from backend.services.records import CommittedEvent
+from backend.store.database import Database
+from backend.store.orm import TeamRow, UnitRow, table
+from models.errors import UnknownId
+from models.org import Actor, Team, Unit, UnitKind, UnitStatus
+
+_UNITS = table(UnitRow)
+_SET_STATUS = (
+    _UNITS.update()
+    .where(_UNITS.c.unit_id == bindparam("b_unit"))
+    .values(status=bindparam("status"), status_since=bindparam("status_since"))
+)
+
+
+def _unit(row: Any) -> Unit:
+    """A unit from a ``units`` row (ORM object or Core row: same attribute names)."""
+    return Unit(
+        unit_id=row.unit_id,
+        callsign=row.callsign,
+        kind=UnitKind(row.kind),
+        department=row.department,
+        team_id=row.team_id,
+        street_code=row.street_code,
+        status=UnitStatus(row.status),
+        status_since=row.status_since,
+        lon=row.lon,
+        lat=row.lat,
+        last_fix_at=row.last_fix_at,
+    )
+
+
+class UnitService:
+    """Units and teams over one :class:`Database` (blocking; run through ``DbRunner``)."""
+
+    def __init__(self, db: Database, *, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    def load(self) -> tuple[list[Unit], list[Team]]:
+        """Every unit with its last stored fix, and every team."""
+        with self.db.session() as session:
+            units = [_unit(r) for r in session.scalars(select(UnitRow).order_by(UnitRow.unit_id))]
+            teams = [
+                Team(
+                    team_id=r.team_id,
+                    name_zh=r.name_zh,
+                    name_en=r.name_en,
+                    department=r.department,
+                    street_code=r.street_code,
+                )
+                for r in session.scalars(select(TeamRow).order_by(TeamRow.team_id))
+            ]
+        return units, teams
+
+    def set_status(self, unit_id: str, status: UnitStatus, actor: Actor) -> CommittedEvent:
+        """Change a unit's duty status: one transaction with its event and audit row.
+
+        Raises:
+            UnknownId: no such unit.
+        """
+        now = self.clock()
+        with self.db.transaction(write=True) as conn:
+            row = conn.execute(
+                select(_UNITS).where(_UNITS.c.unit_id == unit_id).with_for_update()
+            ).first()
+            if row is None:
+                raise UnknownId("unit", unit_id)
+            old = _unit(row)
+            new = msgspec.structs.replace(old, status=status, status_since=now)
+            conn.execute(
+                _SET_STATUS, {"b_unit": unit_id, "status": status.value, "status_since": now}
+            )
+            payload = {"kind": "unit_changed", "unit": msgspec.to_builtins(new)}
+            event = append_event(conn, at=now, kind="unit.status", case_id=None, payload=payload)
+            append_audit(
+                conn,
+                event_seq=event.seq,
+                actor_id=actor.user_id,
+                role=actor.role.value,
+                terminal=actor.terminal,
+                at=now,
+                action="set_unit_status",
+                target=f"unit {unit_id}",
+                before=old,
+                after=new,
+            )
+        return event

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy ORM, Alembic migrations, SQLite (default) or PostgreSQL."""

@@ -1,0 +1,68 @@
+"""A seeded demo database and a real server on port 0, for the server's tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from backend.core import Core, CoreConfig
+from backend.demo import seed_demo
+from backend.server import GridServer
+from backend.store.database import Database
+from backend.store.migrate import upgrade
+from models.catalogue import load_catalogue
+
+
+def make_seeded_sqlite(path: Path) -> str:
+    """A small seeded demo city (500 cells, 300 units) in a SQLite file."""
+    url = f"sqlite:///{path}"
+    db = Database.open(url)
+    try:
+        upgrade(db)
+        seed_demo(
+            db,
+            load_catalogue(),
+            units=300,
+            target_cells=500,
+            hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+        )
+    finally:
+        db.close()
+    return url
+
+
+def copy_sqlite(template: Path, target: Path) -> str:
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@dataclass
+class Running:
+    core: Core
+    server: GridServer
+    url: str
+
+
+@contextlib.asynccontextmanager
+async def running_server(db_url: str, config: CoreConfig | None = None) -> AsyncIterator[Running]:
+    db = Database.open(db_url)
+    core = Core(db, config)
+    await core.start()
+    grid = GridServer(core)
+    try:
+        async with grid.serving("127.0.0.1", 0) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            yield Running(core, grid, f"ws://127.0.0.1:{port}")
+    finally:
+        await core.stop()
+        db.close()
+
+
+def run(coro: object, timeout: float = 60.0) -> object:
+    return asyncio.run(asyncio.wait_for(coro, timeout))  # type: ignore[arg-type]
