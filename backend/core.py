@@ -81,6 +81,7 @@ class CoreConfig:
         resume_window: Most missed events replayed on reconnect; beyond, a snapshot.
         snapshot_cases_per_chunk: Cases per snapshot chunk (each chunk stays well under
             the 1 MiB frame limit).
+        max_queued_events: Events waiting for one client before it is cut off as too slow.
     """
 
     position_tick: float = 0.25
@@ -88,7 +89,7 @@ class CoreConfig:
     resume_window: int = 20_000
     snapshot_cases_per_chunk: int = 300
     snapshot_units_per_chunk: int = 2_000
-    command_memory: int = 50_000
+    max_queued_events: int = 5_000
 
 
 class SignInFailed(Exception):
@@ -263,10 +264,15 @@ class Core:
         """
         seq = self.published_seq
         self.hub.add(client)
-        can_resume = last_seq is not None and 0 <= seq - last_seq <= self.config.resume_window
-        if can_resume:
+        if self.can_resume(last_seq):
             return seq, None
         return seq, self._snapshot(client, seq)
+
+    def can_resume(self, last_seq: int | None) -> bool:
+        """Whether a client that saw up to ``last_seq`` can catch up by events alone."""
+        return (
+            last_seq is not None and 0 <= self.published_seq - last_seq <= self.config.resume_window
+        )
 
     async def missed_events(self, client: Client, after: int, upto: int) -> list[bytes]:
         """The events a resuming client missed, in its scope, and ``synced``."""

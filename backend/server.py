@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed
 
 from backend.core import Core
 from backend.fanout import Client
+from backend.outbox import Outbox
 from backend.session import Outcome, Session
 from backend.store.database import Database
 from net import codec
@@ -106,6 +107,7 @@ class GridServer:
             user=session.user,
             client_id=session.hello.client_id,
             wants_positions=session.hello.client_kind == "console",
+            outbox=Outbox(self.core.config.max_queued_events),
         )
         seq, snapshot = self.core.attach(client, session.hello.last_seq)
         try:

@@ -7,11 +7,12 @@ events already queued, so a command's event always reaches the client before its
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.core import Core, SignInFailed
+from backend.core import SERVER_VERSION, Core, SignInFailed
 from backend.limits import TokenBucket
 from backend.services.records import CaseQuery
 from models.errors import DomainError
@@ -43,6 +44,8 @@ from net.protocol import (
     UploadPhoto,
     Welcome,
 )
+
+log = logging.getLogger(__name__)
 
 MESSAGES_PER_SECOND = 50
 BURST = 200
@@ -99,25 +102,16 @@ class Session:
         self.user, self.hello = user, msg
         welcome = Welcome(
             protocol=PROTOCOL_VERSION,
-            server_version=self.core_version(),
+            server_version=SERVER_VERSION,
             user=user,
             token=token,
             token_expires_at=expires,
             server_time=self.core.server_time(),
             last_seq=self.core.published_seq,
-            resume="events"
-            if msg.last_seq is not None
-            and 0 <= self.core.published_seq - msg.last_seq <= self.core.config.resume_window
-            else "snapshot",
+            resume="events" if self.core.can_resume(msg.last_seq) else "snapshot",
             limits=self.limits,
         )
         return Outcome([welcome])
-
-    @staticmethod
-    def core_version() -> str:
-        from backend.core import SERVER_VERSION
-
-        return SERVER_VERSION
 
     @staticmethod
     def _fatal(error: Error) -> Outcome:
@@ -148,13 +142,8 @@ class Session:
         except DomainError as exc:
             return Outcome([codec.error_for(exc, id=getattr(msg, "id", None))])
         except Exception as exc:  # a fault of ours must not kill the connection
-            self.core_log(exc)
+            log.exception("request %s failed", type(msg).__name__)
             return Outcome([codec.error_for(exc, id=getattr(msg, "id", None))])
-
-    def core_log(self, exc: BaseException) -> None:
-        import logging
-
-        logging.getLogger(__name__).exception("request failed", exc_info=exc)
 
     async def _dispatch(self, msg: ClientMessage) -> Outcome:
         user, core = self.user, self.core

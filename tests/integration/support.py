@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from backend.services.cases import CaseService
@@ -87,3 +88,8 @@ class ManualClock:
 
     def advance(self, by: timedelta) -> None:
         self.now += by
+
+
+def fast_hasher_for_tests() -> PasswordHasher:
+    """Cheap argon2 parameters: the tests check behaviour, not hashing strength."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
