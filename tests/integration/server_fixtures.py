@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import shutil
 from collections.abc import AsyncIterator
@@ -14,6 +13,7 @@ from argon2 import PasswordHasher
 from backend.core import Core, CoreConfig
 from backend.demo import seed_demo
 from backend.server import GridServer
+from backend.services.clock import Clock, utc_now
 from backend.store.database import Database
 from backend.store.migrate import upgrade
 from models.catalogue import load_catalogue
@@ -50,9 +50,11 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running_server(db_url: str, config: CoreConfig | None = None) -> AsyncIterator[Running]:
+async def running_server(
+    db_url: str, config: CoreConfig | None = None, clock: Clock = utc_now
+) -> AsyncIterator[Running]:
     db = Database.open(db_url)
-    core = Core(db, config)
+    core = Core(db, config, clock=clock)
     await core.start()
     grid = GridServer(core)
     try:
@@ -62,7 +64,3 @@ async def running_server(db_url: str, config: CoreConfig | None = None) -> Async
     finally:
         await core.stop()
         db.close()
-
-
-def run(coro: object, timeout: float = 60.0) -> object:
-    return asyncio.run(asyncio.wait_for(coro, timeout))  # type: ignore[arg-type]
