@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from backend.services.users import UserService
@@ -32,6 +33,7 @@ from models.workflow import (
     NewReport,
     VerifyPass,
 )
+from net import codec
 from net.protocol import (
     Ack,
     Command,
@@ -40,10 +42,13 @@ from net.protocol import (
     Event,
     Goodbye,
     HistoryResult,
+    PhotoResult,
     Ping,
     Pong,
     QueryHistory,
+    QueryPhoto,
     Report,
+    UploadPhoto,
     Welcome,
 )
 from tests.integration.peer import Peer, new_id, now
@@ -589,3 +594,47 @@ def test_server_killed_mid_stream_and_restarted_loses_nothing(
         await reporter.close()
 
     run(scenario(), timeout=120)
+
+
+def test_photos_are_uploaded_attached_to_a_report_and_served_by_id(db_url: str) -> None:
+    cell = cells(db_url)[5]
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40 + b"\xff\xd9"
+
+    async def scenario() -> None:
+        async with running_server(db_url) as srv:
+            field = await Peer.connect(srv.url, "field", kind="terminal")
+            await field.synced()
+            uploaded = await acked(
+                field, UploadPhoto(id=new_id(), content_type="image/jpeg", data=jpeg)
+            )
+            photo_id = uploaded.result["photo_id"]  # type: ignore[index]
+            report = NewReport(
+                source=Source.PATROL,
+                category=GARBAGE,
+                lon=cell.centroid_lon,
+                lat=cell.centroid_lat,
+                description="带照片",
+                photos=(photo_id,),
+            )
+            case_id = (await acked(field, Report(id=new_id(), report=report))).result["case_id"]  # type: ignore[index]
+            console = await Peer.connect(srv.url, "operator")
+            await console.synced()
+            assert console.snapshot_cases()[case_id].photos == (photo_id,)
+            photo = await console.request(QueryPhoto(id=new_id(), photo_id=photo_id))
+            assert isinstance(photo, PhotoResult)
+            assert photo.data == jpeg
+            lying = codec.encode(UploadPhoto(id="png-1", content_type="image/jpeg", data=jpeg))
+            await field.send_raw(lying.replace(b"image/jpeg", b"image/png"))
+            wrong = await field.wait_for(lambda m: getattr(m, "id", None) == "png-1")
+            assert isinstance(wrong, Error)
+            assert wrong.code is ErrorCode.INVALID_FIELD
+            assert "png" in wrong.message
+            missing = await field.request(
+                Report(id=new_id(), report=msgspec.structs.replace(report, photos=("nope",)))
+            )
+            assert isinstance(missing, Error)
+            assert missing.code is ErrorCode.UNKNOWN_ID
+            await console.close()
+            await field.close()
+
+    run(scenario())
