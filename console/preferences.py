@@ -23,11 +23,15 @@ class Preferences:
         language: ``"zh_CN"`` or ``"en"``; None until chosen (then the system locale decides).
         large_font: Large-font mode (walls, tired eyes at 4 a.m.).
         role: The workspace the console opens with.
+        server: The last server signed in to (``wss://…``); never the password.
+        user: The last user name signed in with.
     """
 
     language: str | None = None
     large_font: bool = False
     role: str = Role.DISPATCHER.value
+    server: str | None = None
+    user: str | None = None
 
 
 class PreferencesStore:
@@ -66,6 +70,9 @@ class PreferencesStore:
             prefs.large_font = data["large_font"]
         if data.get("role") in {r.value for r in Role}:
             prefs.role = data["role"]
+        for key in ("server", "user"):
+            if isinstance(data.get(key), str):
+                setattr(prefs, key, data[key])
         return prefs
 
     def save(self, prefs: Preferences) -> None:
