@@ -70,7 +70,7 @@ def test_init_db_seed_demo_and_create_user(tmp_path: Path) -> None:
     assert seeded["streets"] == 36
     assert 4950 <= seeded["cells"] <= 5050
     assert seeded["units"] == 2000
-    assert seeded["users"] == 6
+    assert seeded["users"] == 6 + 20  # one per role, one handler per department
 
     db = Database.open(url)
     try:
