@@ -1,4 +1,4 @@
-"""Command line: ``python -m backend init-db | seed-demo | create-user | serve``.
+"""Command line: ``python -m backend init-db | seed-demo | create-user | serve | simulate``.
 
 Every command takes ``--db URL`` (default: ``$GRID_DB_URL``, else a SQLite file in the
 user's data directory). Errors print one line naming what was wrong and exit with code 2;
@@ -11,8 +11,10 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import ssl
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from backend.demo import DEMO_PASSWORD, DEMO_USERS, is_seeded, seed_demo
 from backend.server import run_server, tls_context
 from backend.services.errors import AlreadyExists
 from backend.services.users import UserService
+from backend.simulator import command as simulator_command
+from backend.simulator.runner import SimulationError
 from backend.store.database import Database, DatabaseUrlError, default_url
 from backend.store.migrate import SchemaError, check_schema, current_revision, upgrade
 from backend.store.reference import sync_departments
@@ -110,8 +114,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--demo",
         action="store_true",
-        help="initialise and seed an empty database with the demo city first",
+        help="initialise and seed an empty database with the demo city first, and run the "
+        "simulator against the server once it listens",
     )
+    serve.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="stop when standard input closes: an embedded backend ends with its console, "
+        "even if the console is killed",
+    )
+    serve.add_argument(
+        "--sim-speed", type=float, default=60.0, help="with --demo: simulated speed (default 60)"
+    )
+    simulate = commands.add_parser(
+        "simulate",
+        help="make the city live: field units, reports and departments over the protocol",
+        description="Sign in to a server as the demo users (field terminals, the operator, "
+        "one handler per department) and simulate the city: units moving and changing "
+        "status with the shifts, reports with a calibrated daily rhythm, departments and "
+        "supervisors answering. Stops on Ctrl-C or after --duration. The password is "
+        "$GRID_SIM_PASSWORD, else the demo password; --db reads the map from a database.",
+    )
+    _db_arg(simulate)
+    simulator_command.add_arguments(simulate)
     return parser
 
 
@@ -201,7 +226,42 @@ def _cmd_serve(args: argparse.Namespace) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.exit_with_stdin:
+        _stop_when_stdin_closes()
+    if args.demo:
+        simulator_command.serve_demo(
+            url,
+            args.host,
+            args.port,
+            tls=tls,
+            tls_cert=args.tls_cert,
+            speed=args.sim_speed,
+            announce=_announce,
+        )
+        return
     asyncio.run(run_server(url, args.host, args.port, tls=tls, announce=_announce))
+
+
+def _cmd_simulate(args: argparse.Namespace) -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        print(simulator_command.simulate(args))
+    except SimulationError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _stop_when_stdin_closes() -> None:
+    """Send ourselves SIGTERM when standard input reaches its end; the server's signal
+    handler then shuts down cleanly (goodbyes sent, tracks flushed)."""
+
+    def watch() -> None:
+        while sys.stdin.buffer.read(4096):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
 
 
 def _announce(line: str) -> None:
@@ -213,6 +273,7 @@ COMMANDS = {
     "seed-demo": _cmd_seed,
     "create-user": _cmd_create_user,
     "serve": _cmd_serve,
+    "simulate": _cmd_simulate,
 }
 
 

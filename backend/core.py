@@ -82,6 +82,8 @@ class CoreConfig:
         snapshot_cases_per_chunk: Cases per snapshot chunk (each chunk stays well under
             the 1 MiB frame limit).
         max_queued_events: Events waiting for one client before it is cut off as too slow.
+        track_interval: Seconds between two fixes of one unit kept in the track table.
+        track_retention: How long fixes stay in the track table.
     """
 
     position_tick: float = 0.25
@@ -90,6 +92,8 @@ class CoreConfig:
     snapshot_cases_per_chunk: int = 300
     snapshot_units_per_chunk: int = 2_000
     max_queued_events: int = 5_000
+    track_interval: float = 10.0
+    track_retention: timedelta = timedelta(days=30)
 
 
 class SignInFailed(Exception):
@@ -175,7 +179,7 @@ class Core:
         self.runner = DbRunner()
         self.hub = Hub()
         self.cases: dict[int, Case] = {}
-        self.units = LiveUnits(())
+        self.units = LiveUnits((), self.config.track_interval)
         self.teams: list[Team] = []
         self.published_seq = 0
         self._held: dict[int, CommittedEvent] = {}
@@ -191,7 +195,7 @@ class Core:
         """Load the hot state and start the clock, the position ticker and the flusher."""
         open_cases, units, teams, last = await self.runner.read(self._load)
         self.cases = {c.id: c for c in open_cases}
-        self.units = LiveUnits(units)
+        self.units = LiveUnits(units, self.config.track_interval)
         self.teams = teams
         self.published_seq = last
         for case in open_cases:
@@ -401,7 +405,7 @@ class Core:
         n = len(batch.unit_ids)
         speeds = batch.speeds or [None] * n
         headings = batch.headings or [None] * n
-        unknown = self.units.apply_fixes(
+        unknown, tracked = self.units.apply_fixes(
             batch.unit_ids,
             [t.timestamp() for t in batch.at],
             batch.lons,
@@ -409,11 +413,15 @@ class Core:
             [h if h is not None else float("nan") for h in headings],
         )
         self._track.extend(
-            PositionFix(unit_id=u, at=t, lon=x, lat=y, speed=v, heading=h)
-            for u, t, x, y, v, h in zip(
-                batch.unit_ids, batch.at, batch.lons, batch.lats, speeds, headings, strict=True
+            PositionFix(
+                unit_id=batch.unit_ids[i],
+                at=batch.at[i],
+                lon=batch.lons[i],
+                lat=batch.lats[i],
+                speed=speeds[i],
+                heading=headings[i],
             )
-            if u in self.units
+            for i in tracked
         )
         return unknown
 
@@ -555,9 +563,14 @@ class Core:
         }
 
     async def _run_flusher(self) -> None:
+        pruned_at = 0.0
         while True:
             await asyncio.sleep(self.config.track_flush)
             await self._flush_track()
+            if time.monotonic() - pruned_at > 3600:
+                pruned_at = time.monotonic()
+                cutoff = self.clock() - self.config.track_retention
+                await self.runner.write(self.position_service.prune, cutoff)
 
     async def _flush_track(self) -> None:
         """Write the buffered fixes to the track table (and each unit's last fix)."""

@@ -179,6 +179,8 @@ async def run_server(
     ``announce`` receives one line, ``listening on ws://host:port``, once the socket is
     bound: with port 0 it tells a parent process which port was picked.
     """
+    # One line per connection opened and closed drowns what matters in a city of terminals.
+    logging.getLogger("websockets").setLevel(logging.WARNING)
     db = Database.open(db_url)
     core = Core(db)
     await core.start()

@@ -79,13 +79,15 @@ class EmbeddedBackend:
             f"sqlite:///{self.database}",
             "--port",
             str(self.port),
+            # The child ends when this process does, even if it is killed: the pipe closes.
+            "--exit-with-stdin",
         ]
         root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(root)}
         self._process = subprocess.Popen(
             command,
             cwd=root,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -121,7 +123,8 @@ class EmbeddedBackend:
 
     def _remember(self, line: str) -> None:
         self._tail = [*self._tail[-50:], line]
-        log.info("backend: %s", line.rstrip())
+        level = logging.WARNING if " ERROR " in line or " WARNING " in line else logging.DEBUG
+        log.log(level, "backend: %s", line.rstrip())
 
     def _drain(self) -> None:
         process = self._process
@@ -135,6 +138,8 @@ class EmbeddedBackend:
         process, self._process = self._process, None
         if process is None:
             return
+        if process.stdin is not None:
+            process.stdin.close()
         if process.poll() is None:
             process.terminate()
             try:

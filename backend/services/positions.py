@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 
 from backend.services.records import PositionFix
 from backend.store.database import Database
@@ -86,6 +86,13 @@ class PositionService:
                 ],
             )
         return len(rows)
+
+    def prune(self, before: datetime) -> int:
+        """Delete fixes older than ``before`` (the track's retention); returns how many."""
+        if before.tzinfo is None:
+            raise InvalidInput("before", "must carry a time zone")
+        with self.db.transaction(write=True) as conn:
+            return conn.execute(delete(PositionRow).where(PositionRow.at < before)).rowcount
 
     def track(self, unit_id: str, since: datetime, until: datetime) -> list[PositionFix]:
         """A unit's fixes with ``since <= at < until``, oldest first.

@@ -30,7 +30,7 @@ def live() -> LiveUnits:
 def test_fixes_make_one_frame_per_scope_with_only_the_units_that_moved() -> None:
     units = live()
     t = T0.timestamp()
-    unknown = units.apply_fixes(
+    unknown, _ = units.apply_fixes(
         ["a", "b", "zz"], [t, t, t], [121.5, 121.6, 0.0], [31.2, 31.3, 0.0], [90.4, np.nan, 0.0]
     )
     assert unknown == ["zz"]
@@ -60,3 +60,16 @@ def test_status_changes_show_in_frames_and_units() -> None:
     assert units.take_frames(T0)[LUJIAZUI].statuses == [UnitStatus.EN_ROUTE]
     assert [u.unit_id for u in units.units(HUAMU)] == ["b"]
     assert len(units.units(DISTRICT_SCOPE)) == 3
+
+
+def test_the_track_keeps_one_fix_per_unit_per_interval() -> None:
+    units = LiveUnits([unit("a", LUJIAZUI), unit("b", HUAMU)], track_interval=10)
+    t = T0.timestamp()
+    nan = np.nan
+    _, kept = units.apply_fixes(["a", "a", "b"], [t, t + 1, t], [1, 2, 3], [1, 2, 3], [nan] * 3)
+    assert kept == [0, 2]  # a's first fix and b's; a's second is too soon
+    _, kept = units.apply_fixes(["a", "b"], [t + 5, t + 10], [1, 1], [1, 1], [nan, nan])
+    assert kept == [1]
+    _, kept = units.apply_fixes(["a"], [t + 11], [1], [1], [nan])
+    assert kept == [0]
+    assert units.unit("a").last_fix_at == datetime.fromtimestamp(t + 11, UTC)
