@@ -55,6 +55,45 @@ def reference_data() -> Reference:
     return dataclasses.replace(Reference.from_data(load_catalogue()), streets=streets)
 
 
+@dataclasses.dataclass(frozen=True)
+class Console:
+    """The parts of a running console (the tests drive the same parts)."""
+
+    store: ClientStore
+    signals: StoreSignals
+    connection: Connection
+    cases: CaseTableModel
+    units: UnitTableModel
+    window: MainWindow
+    indicator: ConnectionIndicator
+
+
+def build_console(url: str, user: str, password: str, role: Role) -> Console:
+    """Wire one console: socket → client → store → coalesced signals → models → panels.
+
+    Nothing runs until ``connection.start()`` on a running (qasync) event loop.
+    """
+    store = ClientStore()
+    signals = StoreSignals(store)
+    connection = Connection(GridClient(url, user, password), store)
+    reference = reference_data()
+    cases = CaseTableModel(store, signals, reference=reference)
+    units = UnitTableModel(store, signals, reference=reference)
+    teams = TeamTableModel(store, signals, reference=reference)
+    panels = {
+        "case_queue": lambda: TablePanel(cases, "caseQueuePanel"),
+        "units": lambda: TablePanel(units, "unitsPanel"),
+        "teams": lambda: TablePanel(teams, "teamsPanel"),
+    }
+    window = MainWindow(role=role, panel_factories=panels, registry=ActionRegistry())
+    indicator = ConnectionIndicator(store, signals)
+    window.add_status_widget(indicator)
+    status = window.statusBar()
+    signals.request_failed.connect(lambda outcome: status.showMessage(outcome.text, 10_000))
+    signals.request_succeeded.connect(lambda outcome: status.showMessage(outcome.text, 4_000))
+    return Console(store, signals, connection, cases, units, window, indicator)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
@@ -85,35 +124,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         credentials = dialog.credentials()
         url, user, password = credentials.server, credentials.user, credentials.password
 
-    # One way: socket → client → store → coalesced signals → models and panels.
-    store = ClientStore()
-    signals = StoreSignals(store)
-    connection = Connection(GridClient(url, user, password), store)
-    reference = reference_data()
-    cases = CaseTableModel(store, signals, reference=reference)
-    units = UnitTableModel(store, signals, reference=reference)
-    teams = TeamTableModel(store, signals, reference=reference)
-    panels = {
-        "case_queue": lambda: TablePanel(cases, "caseQueuePanel"),
-        "units": lambda: TablePanel(units, "unitsPanel"),
-        "teams": lambda: TablePanel(teams, "teamsPanel"),
-    }
-    window = MainWindow(role=role, panel_factories=panels, registry=ActionRegistry())
-    window.add_status_widget(ConnectionIndicator(store, signals))
-    signals.request_failed.connect(
-        lambda outcome: window.statusBar().showMessage(outcome.text, 10_000)
-    )
-    signals.request_succeeded.connect(
-        lambda outcome: window.statusBar().showMessage(outcome.text, 4_000)
-    )
-    window.show()
-    connection.start()
+    console = build_console(url, user, password, role)
+    console.window.show()
+    console.connection.start()
 
     try:
         with loop:
             loop.run_forever()
             # The window is closed: sign out cleanly before the backend goes.
-            loop.run_until_complete(connection.close())
+            loop.run_until_complete(console.connection.close())
     finally:
         if backend is not None:
             backend.stop()

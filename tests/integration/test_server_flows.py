@@ -638,3 +638,30 @@ def test_photos_are_uploaded_attached_to_a_report_and_served_by_id(db_url: str) 
             await field.close()
 
     run(scenario())
+
+
+def test_a_flooding_client_is_rate_limited_then_cut_off(db_url: str) -> None:
+    async def scenario() -> None:
+        async with running_server(db_url) as srv:
+            peer = await Peer.connect(srv.url, "operator")
+            await peer.synced()
+            for i in range(260):  # a burst of 200 passes; the rest exceeds 50/s
+                await peer.send(Ping(id=f"flood-{i}", sent_at=now()))
+            await peer.wait_for(lambda m: getattr(m, "id", None) == "flood-259")
+            replies = [m for m in peer.received if str(getattr(m, "id", "")).startswith("flood-")]
+            limited = [m for m in replies if isinstance(m, Error)]
+            assert len(replies) == 260, "every message is answered, if only to refuse it"
+            assert limited
+            assert all(m.code is ErrorCode.RATE_LIMITED for m in limited)
+            assert len(replies) - len(limited) >= 200
+            await asyncio.sleep(1.0)
+            pong = await peer.request(Ping(id=new_id(), sent_at=now()))
+            assert isinstance(pong, Pong), "after a pause the client is served again"
+            for i in range(600):  # and one that keeps flooding is disconnected
+                await peer.send(Ping(id=f"more-{i}", sent_at=now()))
+            goodbye = await peer.wait_for(lambda m: isinstance(m, Goodbye))
+            assert isinstance(goodbye, Goodbye)
+            assert goodbye.reason.value == "rate_limited"
+            await peer.close()
+
+    run(scenario())
