@@ -68,6 +68,7 @@ class EmbeddedBackend:
         Raises:
             BackendFailed: it exited or did not listen within ``START_TIMEOUT``.
         """
+        self.stop()  # a child that died is reaped and its pipes closed before the next
         self.database.parent.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,
