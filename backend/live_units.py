@@ -52,6 +52,7 @@ class LiveUnits:
         self.street = np.array([street_no[u.street_code] for u in self._units.values()], np.int32)
         self._moved = np.zeros(n, bool)
         self._tracked_at = np.full(n, -np.inf)
+        self._rng = np.random.default_rng(0)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -95,7 +96,13 @@ class LiveUnits:
         due = at_a[picked] - self._tracked_at[rows_p] >= self.track_interval
         _, first = np.unique(rows_p[due], return_index=True)
         tracked = picked[due][first]
-        self._tracked_at[rows[tracked]] = at_a[tracked]
+        tracked_rows = rows[tracked]
+        # A unit's first kept fix starts its interval at a random phase, so that units that
+        # all came on line together (a restart) do not all fall due in the same second.
+        fresh = np.isinf(self._tracked_at[tracked_rows])
+        phase = self._rng.uniform(0.0, self.track_interval, int(fresh.sum()))
+        self._tracked_at[tracked_rows] = at_a[tracked]
+        self._tracked_at[tracked_rows[fresh]] -= phase
         return unknown, sorted(tracked.tolist())
 
     def set_unit(self, unit: Unit) -> None:

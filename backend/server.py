@@ -139,7 +139,7 @@ async def _pump(connection: ServerConnection, client: Client) -> None:
     """Send the client's outbox; on overflow say why and close."""
     outbox = client.outbox
     while (frame := await outbox.next()) is not None:
-        await connection.send(frame.decode())
+        await connection.send(frame, text=True)  # JSON text frames, without a decode copy
     if outbox.overflowed:
         log.warning("client %s too slow: disconnected", client.client_id)
         goodbye = Goodbye(reason=GoodbyeReason.TOO_SLOW, message="too many events waiting")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import numpy as np
@@ -62,14 +63,19 @@ def test_status_changes_show_in_frames_and_units() -> None:
     assert len(units.units(DISTRICT_SCOPE)) == 3
 
 
-def test_the_track_keeps_one_fix_per_unit_per_interval() -> None:
+def test_the_track_keeps_one_fix_per_unit_per_interval_at_a_spread_phase() -> None:
     units = LiveUnits([unit("a", LUJIAZUI), unit("b", HUAMU)], track_interval=10)
     t = T0.timestamp()
-    nan = np.nan
-    _, kept = units.apply_fixes(["a", "a", "b"], [t, t + 1, t], [1, 2, 3], [1, 2, 3], [nan] * 3)
-    assert kept == [0, 2]  # a's first fix and b's; a's second is too soon
-    _, kept = units.apply_fixes(["a", "b"], [t + 5, t + 10], [1, 1], [1, 1], [nan, nan])
-    assert kept == [1]
-    _, kept = units.apply_fixes(["a"], [t + 11], [1], [1], [nan])
-    assert kept == [0]
-    assert units.unit("a").last_fix_at == datetime.fromtimestamp(t + 11, UTC)
+    kept_at: dict[str, list[float]] = {"a": [], "b": []}
+    for second in range(60):
+        at = t + second
+        ids = ["a", "a", "b"]  # a twice in the same second: at most one of them is kept
+        _, kept = units.apply_fixes(ids, [at, at, at], [1, 2, 3], [1, 2, 3], [np.nan] * 3)
+        for i in kept:
+            kept_at[ids[i]].append(at)
+    for times in kept_at.values():
+        assert times[0] == t, "a unit's first fix is always kept"
+        assert 6 <= len(times) <= 7
+        assert all(b - a >= 10 for a, b in itertools.pairwise(times[1:]))
+    # The units' phases differ, so a restart does not make every unit due at once.
+    assert kept_at["a"][1] != kept_at["b"][1]

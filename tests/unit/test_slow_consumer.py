@@ -20,9 +20,9 @@ class SlowSocket:
         self.gate = asyncio.Event()
         self.closed = False
 
-    async def send(self, frame: str) -> None:
+    async def send(self, frame: str | bytes, text: bool = False) -> None:
         await self.gate.wait()
-        self.sent.append(frame)
+        self.sent.append(frame.decode() if isinstance(frame, bytes) else frame)
 
     async def close(self) -> None:
         self.closed = True
