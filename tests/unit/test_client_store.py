@@ -85,7 +85,7 @@ def test_first_hello_signs_in_with_the_password_and_asks_for_a_snapshot() -> Non
 
 
 def test_after_a_welcome_the_console_reconnects_with_its_token_and_last_applied_event() -> None:
-    applied = {"seq": None}
+    applied: dict[str, int | None] = {"seq": None}
     session = logic(applied_seq=lambda: applied["seq"])
     session.connected()
     session.receive(welcome(token="tk-fresh"))
@@ -166,10 +166,11 @@ def test_the_client_goes_online_only_after_synced() -> None:
     session = logic()
     session.connected()
     assert session.receive(welcome()).status is None
-    assert session.phase == "catching_up"
+    phases = [session.phase]
     reaction = session.receive(synced(0))
+    phases.append(session.phase)
     assert reaction.status is ClientStatus.ONLINE
-    assert session.phase == "live"
+    assert phases == ["catching_up", "live"]
 
 
 # --- goodbye reasons -------------------------------------------------------------------
@@ -533,7 +534,7 @@ class FakeSink:
 def test_commands_go_out_through_the_sink_with_fresh_ids() -> None:
     store = ClientStore()
     sink = FakeSink()
-    store.sink = sink
+    store.sink = sink  # type: ignore[assignment]
     move = DispatchSingle(instructions="今日内清运")
     first = store.send_move(5117, move, expected_revision=3)
     second = store.send_unit_status("U-01", UnitStatus.BUSY)
@@ -561,3 +562,17 @@ def test_on_dirty_fires_once_per_batch_of_changes() -> None:
     store.take_changes()
     store.apply(case_event(3, make_case(3)))
     assert calls == [1, 1]
+
+
+def test_a_status_event_does_not_move_a_unit_back_to_an_older_position() -> None:
+    store = ClientStore()
+    for chunk in snapshot(1, [], [make_unit("U-01")]):
+        store.apply(chunk)
+    later = T0.replace(minute=10)
+    store.apply(position_frame(["U-01"], [121.7], [31.3], at=later))
+    store.apply(unit_event(2, make_unit("U-01", status=UnitStatus.BUSY, lon=121.5)))
+    row = store.positions.row_of("U-01")
+    assert row is not None
+    assert store.positions.lon[row] == 121.7
+    assert store.positions.last_fix[row] == later.timestamp()
+    assert store.positions.status[row] == list(UnitStatus).index(UnitStatus.BUSY)

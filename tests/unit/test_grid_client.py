@@ -448,7 +448,7 @@ def test_messages_has_one_consumer() -> None:
     run(scenario)
 
 
-def test_an_error_before_sign_in_on_a_message_is_not_an_answer() -> None:
+def test_a_stray_error_without_id_is_passed_on_not_raised() -> None:
     # A stray error without id (e.g. rate_limited for a ping) is passed on, not raised.
     async def scenario() -> None:
         async with scripted() as server:
