@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from backend.demo import DEMO_PASSWORD as SEEDED_PASSWORD
 from console.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedBackend
@@ -39,6 +40,12 @@ def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     qloop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(qloop)
     yield qloop
+    # Let what the client left behind (ping loop, keepalive) finish before the loop closes.
+    pending = [t for t in asyncio.all_tasks(qloop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        qloop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     qloop.close()
     asyncio.set_event_loop(None)
 
@@ -56,10 +63,11 @@ def case_ids_shown(console: Console) -> list[int]:
 
 
 def test_embedded_backend_killed_and_restarted_the_console_resumes(
-    backend: EmbeddedBackend, loop: qasync.QEventLoop
+    backend: EmbeddedBackend, loop: qasync.QEventLoop, qtbot: QtBot
 ) -> None:
     url = backend.start()
     console = build_console(url, DEMO_USERS["dispatcher"], DEMO_PASSWORD, Role.DISPATCHER)
+    qtbot.addWidget(console.window)  # closed and deleted by pytest-qt after the test
     console.window.show()
 
     async def scenario() -> None:
@@ -83,11 +91,11 @@ def test_embedded_backend_killed_and_restarted_the_console_resumes(
         backend.start()  # same port: the console reconnects by itself
         await until(lambda: store.connection.status is ClientStatus.ONLINE and store.synced, 60)
         await until(lambda: console.cases.rowCount() > rows, timeout=60)
+        await console.connection.close()
+        console.signals.flush()  # hand the store's last changes to the models now
         shown = case_ids_shown(console)
         assert len(shown) == len(set(shown)), "no case doubled"
         assert before_ids <= set(shown), "no case missing"
         assert set(shown) == set(store.cases)
-        await console.connection.close()
 
     loop.run_until_complete(asyncio.wait_for(scenario(), 240))
-    console.window.close()
