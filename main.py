@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -75,7 +76,15 @@ def build_console(url: str, user: str, password: str, role: Role) -> Console:
     """
     store = ClientStore()
     signals = StoreSignals(store)
-    connection = Connection(GridClient(url, user, password), store)
+    client = GridClient(
+        url,
+        user,
+        password,
+        # Stable across restarts, so that the server recognises a command resent after one.
+        client_id=f"console-{socket.gethostname()}-{user}"[:64],
+        applied_seq=lambda: store.last_seq,
+    )
+    connection = Connection(client, store)
     reference = reference_data()
     cases = CaseTableModel(store, signals, reference=reference)
     units = UnitTableModel(store, signals, reference=reference)

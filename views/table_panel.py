@@ -49,4 +49,5 @@ class TablePanel(QWidget):
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
+        self.model.retranslate()  # headers and names: models are not widgets, no event reaches them
         self.search.setPlaceholderText(self.tr("Search: number, address, text, category, street…"))
