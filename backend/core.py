@@ -118,6 +118,13 @@ def actor_of(user: User, terminal: str) -> Actor:
     )
 
 
+_CLOCK_BODIES: dict[str, type[DeadlineWarning] | type[DeadlineOverdue]] = {
+    "deadline_warning": DeadlineWarning,
+    "deadline_overdue": DeadlineOverdue,
+}
+"""The event bodies of the deadline clock's moves, which carry the step and its deadline."""
+
+
 def event_message(event: CommittedEvent) -> Event:
     """The wire form of a committed event."""
     body: EventBody
@@ -125,23 +132,17 @@ def event_message(event: CommittedEvent) -> Event:
         body = msgspec.convert(event.payload, UnitChanged)
     else:
         change = event.case_change()
-        step_details = change.entry.details
-        if change.entry.move == "deadline_warning":
-            body = DeadlineWarning(
-                case=change.case,
-                entry=change.entry,
-                step=step_details["step"],
-                deadline=datetime.fromisoformat(step_details["deadline"]),
-            )
-        elif change.entry.move == "deadline_overdue":
-            body = DeadlineOverdue(
-                case=change.case,
-                entry=change.entry,
-                step=step_details["step"],
-                deadline=datetime.fromisoformat(step_details["deadline"]),
-            )
-        else:
+        clock_body = _CLOCK_BODIES.get(change.entry.move)
+        if clock_body is None:
             body = CaseChanged(case=change.case, entry=change.entry)
+        else:
+            details = change.entry.details
+            body = clock_body(
+                case=change.case,
+                entry=change.entry,
+                step=details["step"],
+                deadline=datetime.fromisoformat(details["deadline"]),
+            )
     return Event(seq=event.seq, at=event.at, body=body)
 
 
