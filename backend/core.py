@@ -10,25 +10,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import heapq
 import logging
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import Any, TypeVar, cast
 
 import msgspec
 
 from backend.fanout import Client, Hub
 from backend.live_units import LiveUnits
+from backend.services.case_counts import reported_per_hour
 from backend.services.cases import CaseService
 from backend.services.clock import Clock, utc_now
+from backend.services.evaluation import EvaluationService, street_scope
+from backend.services.handovers import HandoverService
+from backend.services.joint import JointService
+from backend.services.patrols import PatrolService
 from backend.services.photos import PhotoService
 from backend.services.positions import PositionService
-from backend.services.records import CaseQuery, CommittedEvent, PositionFix
+from backend.services.records import CaseQuery, CommittedEvent, HandoverQuery, PositionFix
 from backend.services.runner import DbRunner
 from backend.services.settings import server_secret
+from backend.services.templates import TemplateService
 from backend.services.units import UnitService
 from backend.services.users import UserService
 from backend.store.database import Database
@@ -40,26 +47,54 @@ from models.catalogue import Catalogue, load_catalogue
 from models.cell_index import CellIndex
 from models.deadlines import DeadlinePolicy, default_policy
 from models.errors import DomainError, InvalidInput, NotPermitted, UnknownId
+from models.evaluation import Dimension, Period
 from models.geography import CityMap
+from models.handover import READER_ROLES
+from models.joint import JointOperation
 from models.org import DISTRICT_SCOPE, Actor, Role, Team, Unit, User
-from models.workflow import next_deadline_check
+from models.patrol import PatrolAssignment
+from models.response_templates import ResponseTemplate
+from models.shifts import ShiftSchedule, default_schedule
+from models.workflow import Merge, next_deadline_check
 from net import codec
 from net.protocol import (
     Ack,
     CaseChanged,
+    CaseCountsResult,
     CasesPage,
     Command,
+    CoverageResult,
     DeadlineOverdue,
     DeadlineWarning,
+    EvaluationResult,
     Event,
     EventBody,
+    GenerateHandover,
+    HandoverChanged,
+    HandoverResult,
+    HandoversPage,
     HistoryResult,
+    JointChanged,
+    JointCommand,
+    MapResult,
+    PatrolChanged,
+    PatrolCommand,
     PhotoResult,
     PhotoType,
     PositionBatch,
+    PresenceResult,
+    QueryCaseCounts,
+    QueryEvaluation,
     Report,
+    ResponseTemplateChanged,
+    ReturnHandover,
+    SetResponseTemplate,
     SetUnitStatus,
+    ShiftResult,
+    SignedIn,
+    SignHandover,
     SnapshotChunk,
+    SubmitHandover,
     Synced,
     TrackResult,
     UnitChanged,
@@ -83,6 +118,9 @@ class CoreConfig:
         resume_window: Most missed events replayed on reconnect; beyond, a snapshot.
         snapshot_cases_per_chunk: Cases per snapshot chunk (each chunk stays well under
             the 1 MiB frame limit).
+        snapshot_joint_per_chunk: Joint operations per snapshot chunk (up to 50 units each).
+        snapshot_patrols_per_chunk: Patrol assignments per snapshot chunk (up to 500 cells
+            each).
         max_queued_events: Events waiting for one client before it is cut off as too slow.
         track_interval: Seconds between two fixes of one unit kept in the track table.
         track_retention: How long fixes stay in the track table.
@@ -93,6 +131,8 @@ class CoreConfig:
     resume_window: int = 20_000
     snapshot_cases_per_chunk: int = 300
     snapshot_units_per_chunk: int = 2_000
+    snapshot_joint_per_chunk: int = 50
+    snapshot_patrols_per_chunk: int = 100
     max_queued_events: int = 5_000
     track_interval: float = 10.0
     track_retention: timedelta = timedelta(days=30)
@@ -125,11 +165,26 @@ _CLOCK_BODIES: dict[str, type[DeadlineWarning] | type[DeadlineOverdue]] = {
 """The event bodies of the deadline clock's moves, which carry the step and its deadline."""
 
 
+T = TypeVar("T")
+
+
+def _split(items: list[T], size: int) -> list[list[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def event_message(event: CommittedEvent) -> Event:
     """The wire form of a committed event."""
     body: EventBody
     if event.kind.startswith("unit."):
         body = msgspec.convert(event.payload, UnitChanged)
+    elif event.kind.startswith("joint."):
+        body = msgspec.convert(event.payload, JointChanged)
+    elif event.kind.startswith("patrol."):
+        body = msgspec.convert(event.payload, PatrolChanged)
+    elif event.kind.startswith("handover."):
+        body = msgspec.convert(event.payload, HandoverChanged)
+    elif event.kind.startswith("template."):
+        body = msgspec.convert(event.payload, ResponseTemplateChanged)
     else:
         change = event.case_change()
         clock_body = _CLOCK_BODIES.get(change.entry.move)
@@ -176,14 +231,30 @@ class Core:
         )
         self.users = UserService(db, clock=clock)
         self.photos = PhotoService(db, clock=clock)
+        self.evaluation_service = EvaluationService(db, self.catalogue, city)
+        # One evaluation at a time: a month's keeps a reader thread busy for seconds, and the
+        # other reader must stay free for histories, searches and resumes.
+        self._evaluating = asyncio.Semaphore(1)
         self.position_service = PositionService(db)
         self.unit_service = UnitService(db, clock=clock)
+        self.joint_service = JointService(
+            db, self.catalogue, self.policy, city, self.index, clock=clock
+        )
+        self.patrol_service = PatrolService(
+            db, city, self.index, self.position_service, clock=clock
+        )
+        self.template_service = TemplateService(db, self.catalogue, clock=clock)
+        self.schedule: ShiftSchedule = default_schedule()
+        self.handover_service = HandoverService(db, self.schedule, clock=clock)
         self.signer = TokenSigner(server_secret(db))
         self.runner = DbRunner()
         self.hub = Hub()
         self.cases: dict[int, Case] = {}
         self.units = LiveUnits((), self.config.track_interval)
         self.teams: list[Team] = []
+        self.joint_ops: dict[int, JointOperation] = {}
+        self.patrols: dict[int, PatrolAssignment] = {}
+        self.templates: dict[str, ResponseTemplate] = {}
         self.published_seq = 0
         self._held: dict[int, CommittedEvent] = {}
         self._deadlines: list[tuple[datetime, int, int]] = []
@@ -200,6 +271,11 @@ class Core:
         self.cases = {c.id: c for c in open_cases}
         self.units = LiveUnits(units, self.config.track_interval)
         self.teams = teams
+        joint_ops, patrols = await self.runner.read(self._load_joint)
+        self.joint_ops = {op.id: op for op in joint_ops}
+        self.patrols = {a.id: a for a in patrols}
+        templates = await self.runner.read(self.template_service.load)
+        self.templates = {t.category: t for t in templates}
         self.published_seq = last
         for case in open_cases:
             self._schedule(case)
@@ -214,6 +290,10 @@ class Core:
         open_cases = self.case_service.current_cases(self._closed_since)
         units, teams = self.unit_service.load()
         return open_cases, units, teams, last
+
+    def _load_joint(self) -> tuple[list[JointOperation], list[PatrolAssignment]]:
+        ops = self.joint_service.current_operations(self._closed_since)
+        return ops, self.patrol_service.current_assignments(self.clock())
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -307,6 +387,16 @@ class Core:
             return client.user.role is not Role.DEPARTMENT and client.sees_street(
                 body.unit.street_code
             )
+        if isinstance(body, JointChanged):
+            return client.sees_joint(body.operation)
+        if isinstance(body, PatrolChanged):
+            return client.user.role is not Role.DEPARTMENT and client.sees_street(
+                body.assignment.street_code
+            )
+        if isinstance(body, HandoverChanged):
+            return client.sees_handover(body.handover.scope)
+        if isinstance(body, ResponseTemplateChanged):
+            return True  # the district's run cards: every console convenes from them
         assert isinstance(body, CaseChanged | DeadlineWarning | DeadlineOverdue)
         return client.sees_case(body.case)
 
@@ -315,14 +405,24 @@ class Core:
         scope = None if client.user.role is Role.DEPARTMENT else client.user.scope
         units = self.units.units(scope) if scope is not None else []
         teams = [t for t in self.teams if scope is not None and client.sees_street(t.street_code)]
-        per_case, per_unit = (
-            self.config.snapshot_cases_per_chunk,
-            self.config.snapshot_units_per_chunk,
-        )
-        case_parts = [cases[i : i + per_case] for i in range(0, len(cases), per_case)] or [[]]
-        unit_parts = [units[i : i + per_unit] for i in range(0, len(units), per_unit)]
-        parts: list[tuple[list[Case], list[Unit]]] = [(p, []) for p in case_parts]
-        parts += [([], p) for p in unit_parts]
+        joint_ops = [op for op in self.joint_ops.values() if client.sees_joint(op)]
+        now = self.clock()
+        patrols = [
+            a
+            for a in self.patrols.values()
+            if scope is not None and a.ends_at > now and client.sees_street(a.street_code)
+        ]
+        config = self.config
+        # Each kind in chunks of its own, sized to stay well under the frame limit.
+        parts: list[dict[str, Any]] = [
+            {"cases": p} for p in _split(cases, config.snapshot_cases_per_chunk)
+        ] or [{}]
+        parts += [{"units": p} for p in _split(units, config.snapshot_units_per_chunk)]
+        parts += [
+            {"joint_operations": p} for p in _split(joint_ops, config.snapshot_joint_per_chunk)
+        ]
+        parts += [{"patrols": p} for p in _split(patrols, config.snapshot_patrols_per_chunk)]
+        parts[0] = {**parts[0], "teams": teams, "response_templates": list(self.templates.values())}
         snapshot_id = uuid.uuid4().hex[:12]
         frames = [
             codec.encode(
@@ -331,14 +431,12 @@ class Core:
                     index=i,
                     count=len(parts),
                     seq=seq,
-                    cases=part_cases,
-                    units=part_units,
-                    teams=teams if i == 0 else [],
                     catalogue_version=self.catalogue.version,
                     map_version=self.city.version,
+                    **part,
                 )
             )
-            for i, (part_cases, part_units) in enumerate(parts)
+            for i, part in enumerate(parts)
         ]
         frames.append(codec.encode(Synced(seq=seq)))
         return frames
@@ -363,7 +461,15 @@ class Core:
             command_key=key,
         )
         await self._publish(event)
-        return Ack(id=msg.id, seq=event.seq, result={"case_id": event.case_id})
+        last = event.seq
+        if isinstance(msg.move, Merge):
+            # A merge also commits the target's event, numbered right after the duplicate's:
+            # publish it now, or consoles would not see the target count the duplicate
+            # until some later event filled the gap.
+            for counted in await self.runner.read(self.case_service.events_since, event.seq, 1):
+                await self._publish(counted)
+                last = counted.seq
+        return Ack(id=msg.id, seq=last, result={"case_id": event.case_id})
 
     async def report(self, user: User, terminal: str, msg: Report) -> Ack:
         key = f"{user.user_id}:{msg.id}"
@@ -428,7 +534,165 @@ class Core:
         )
         return unknown
 
+    async def handover_command(
+        self,
+        user: User,
+        terminal: str,
+        msg: GenerateHandover | SubmitHandover | SignHandover | ReturnHandover,
+    ) -> Ack:
+        """Generate, submit, sign or return a shift handover; a command id seen before gets
+        its first answer again."""
+        key = f"{user.user_id}:{msg.id}"
+        seen = await self.runner.read(self.case_service.find_command, key)
+        if seen is not None:
+            return Ack(id=msg.id, seq=seen, result={"repeated": True})
+        actor = actor_of(user, terminal)
+        service = self.handover_service
+        match msg:
+            case GenerateHandover():
+                units = self.units.units(user.scope)
+                job = functools.partial(service.generate, msg.shift_id, actor, units)
+            case SubmitHandover():
+                job = functools.partial(
+                    service.submit, msg.handover_id, msg.notes, actor, msg.expected_revision
+                )
+            case SignHandover():
+                job = functools.partial(
+                    service.sign, msg.handover_id, actor, msg.comment, msg.expected_revision
+                )
+            case ReturnHandover():
+                job = functools.partial(
+                    service.send_back, msg.handover_id, msg.comments, actor, msg.expected_revision
+                )
+        event = await self.runner.write(job, command_key=key)
+        await self._publish(event)
+        handover = msgspec.convert(event.payload, HandoverChanged).handover
+        result = {"handover_id": handover.id, "revision": handover.revision}
+        return Ack(id=msg.id, seq=event.seq, result=result)
+
+    async def joint_command(self, user: User, terminal: str, msg: JointCommand) -> Ack:
+        """Make a move on a joint operation (convene one); a command id seen before gets
+        its first answer again. The ack names the operation and its revision."""
+        key = f"{user.user_id}:{msg.id}"
+        seen = await self.runner.read(self.joint_service.answer_of, key)
+        if seen is None:
+            seen = await self.runner.write(
+                self.joint_service.move,
+                msg.operation_id,
+                msg.move,
+                actor_of(user, terminal),
+                msg.expected_revision,
+                command_key=key,
+            )
+            await self._publish(seen)
+        if not seen.kind.startswith("joint."):
+            raise InvalidInput("id", f"{msg.id!r} already named another kind of request")
+        op = msgspec.convert(seen.payload, JointChanged).operation
+        return Ack(id=msg.id, seq=seen.seq, result={"operation_id": op.id, "revision": op.revision})
+
+    async def patrol_command(self, user: User, terminal: str, msg: PatrolCommand) -> Ack:
+        """Assign or withdraw a patrol area; the ack names the assignment."""
+        key = f"{user.user_id}:{msg.id}"
+        seen = await self.runner.read(self.patrol_service.answer_of, key)
+        if seen is None:
+            seen = await self.runner.write(
+                self.patrol_service.move, msg.move, actor_of(user, terminal), command_key=key
+            )
+            await self._publish(seen)
+        if not seen.kind.startswith("patrol."):
+            raise InvalidInput("id", f"{msg.id!r} already named another kind of request")
+        assignment = msgspec.convert(seen.payload, PatrolChanged).assignment
+        return Ack(id=msg.id, seq=seen.seq, result={"assignment_id": assignment.id})
+
+    async def template_command(self, user: User, terminal: str, msg: SetResponseTemplate) -> Ack:
+        """Set a category's response template; the ack names the category."""
+        key = f"{user.user_id}:{msg.id}"
+        seen = await self.runner.read(self.template_service.answer_of, key)
+        if seen is None:
+            seen = await self.runner.write(
+                self.template_service.set,
+                msg.category,
+                msg.agencies,
+                actor_of(user, terminal),
+                command_key=key,
+            )
+            await self._publish(seen)
+        if not seen.kind.startswith("template."):
+            raise InvalidInput("id", f"{msg.id!r} already named another kind of request")
+        template = msgspec.convert(seen.payload, ResponseTemplateChanged).template
+        return Ack(id=msg.id, seq=seen.seq, result={"category": template.category})
+
     # --- queries -----------------------------------------------------------------------
+
+    async def coverage(self, user: User, msg_id: str, assignment_id: int) -> CoverageResult:
+        """How much of a patrol area its unit's track covered so far (fixes flushed first)."""
+        await self._flush_track()
+        report = await self.runner.read(
+            self.patrol_service.coverage, assignment_id, actor_of(user, "")
+        )
+        return CoverageResult(
+            id=msg_id,
+            assignment_id=assignment_id,
+            unit_id=report.assignment.unit_id,
+            cells=sorted(report.cells),
+            visited=sorted(report.coverage.visited),
+            share=report.coverage.share,
+            fixes=report.fixes,
+            until=report.until,
+        )
+
+    async def shift_status(self, user: User, msg_id: str, at: datetime | None) -> ShiftResult:
+        status = await self.runner.read(self.handover_service.shift_status, actor_of(user, ""), at)
+        return ShiftResult(
+            id=msg_id,
+            shift=status.shift,
+            previous=status.previous,
+            next=status.next,
+            handover=status.handover,
+            previous_handover=status.previous_handover,
+            reminder=status.reminder,
+            reminder_minutes=list(status.reminder_minutes),
+            figures=status.figures,
+            as_of=status.as_of,
+        )
+
+    def presence(self, user: User, msg_id: str) -> PresenceResult:
+        """Who is signed in now: the connections of users in ``user``'s scope.
+
+        Raises:
+            NotPermitted: ``user`` neither supervises nor leads (nor administers).
+        """
+        if user.role not in READER_ROLES:
+            raise NotPermitted(
+                "presence", "-", "read", f"role '{user.role}' may not; supervisors and leaders may"
+            )
+        sessions = [
+            SignedIn(
+                user_id=c.user.user_id,
+                name=c.user.name,
+                role=c.user.role,
+                scope=c.user.scope,
+                client_kind=c.kind,
+                client_id=c.client_id,
+                since=c.since,
+            )
+            for c in self.hub
+            if c.since is not None and (user.scope == DISTRICT_SCOPE or c.user.scope == user.scope)
+        ]
+        sessions.sort(key=lambda s: (s.since, s.user_id, s.client_id))
+        return PresenceResult(id=msg_id, as_of=self.server_time(), sessions=sessions)
+
+    async def search_handovers(
+        self, user: User, msg_id: str, query: HandoverQuery
+    ) -> HandoversPage:
+        page = await self.runner.read(self.handover_service.search, query, actor_of(user, ""))
+        return HandoversPage(
+            id=msg_id, handovers=list(page.handovers), next_cursor=page.next_cursor
+        )
+
+    async def handover(self, user: User, msg_id: str, handover_id: str) -> HandoverResult:
+        found = await self.runner.read(self.handover_service.get, handover_id, actor_of(user, ""))
+        return HandoverResult(id=msg_id, handover=found)
 
     async def history(self, user: User, msg_id: str, case_id: int) -> HistoryResult:
         case = await self._visible_case(user, case_id)
@@ -472,6 +736,44 @@ class Core:
         content_type = cast(PhotoType, photo.content_type)  # checked against the bytes on upload
         return PhotoResult(id=msg_id, photo_id=photo.id, content_type=content_type, data=photo.data)
 
+    async def evaluation(self, user: User, msg: QueryEvaluation) -> EvaluationResult:
+        """The indicators per group for a period, as of now, in the user's scope."""
+        street = street_scope(user, msg.dimension, msg.key)
+        async with self._evaluating:
+            as_of = self.clock()
+            rows, next_after = await self.runner.read(
+                self.evaluation_service.evaluate,
+                Period(msg.start, msg.end),
+                as_of,
+                msg.dimension,
+                key=msg.key,
+                street=street,
+                after=msg.after,
+            )
+        return EvaluationResult(
+            id=msg.id,
+            start=msg.start,
+            end=msg.end,
+            dimension=msg.dimension,
+            as_of=as_of,
+            rows=rows,
+            next_after=next_after,
+        )
+
+    async def case_counts(self, user: User, msg: QueryCaseCounts) -> CaseCountsResult:
+        """Cases reported per hour in a period, in the user's scope (the wall's baseline)."""
+        # The same readers as the evaluation; a street-scoped user counts their street.
+        street = street_scope(user, Dimension.STREET, None)
+        as_of = self.clock()
+        hourly = await self.runner.read(
+            reported_per_hour, self.db, Period(msg.start, msg.end), street
+        )
+        return CaseCountsResult(id=msg.id, start=msg.start, end=msg.end, as_of=as_of, hourly=hourly)
+
+    def city_map(self, msg_id: str) -> MapResult:
+        """The grid map, for any user: every console draws the whole district."""
+        return MapResult(id=msg_id, map=self.city)
+
     async def upload_photo(self, msg_id: str, content_type: str, data: bytes) -> Ack:
         photo_id = await self.runner.write(self.photos.store_photo, data, content_type)
         return Ack(id=msg_id, result={"photo_id": photo_id})
@@ -504,6 +806,29 @@ class Core:
         if isinstance(body, UnitChanged):
             self.units.set_unit(body.unit)
             self.hub.publish_street(frame, body.unit.street_code)
+            return
+        if isinstance(body, JointChanged):
+            self.joint_ops[body.operation.id] = body.operation
+            self.hub.publish_joint(frame, body.operation)
+            return
+        if isinstance(body, PatrolChanged):
+            assignment = body.assignment
+            if assignment.active:
+                self.patrols[assignment.id] = assignment
+            else:
+                self.patrols.pop(assignment.id, None)
+            self.hub.publish_street(frame, assignment.street_code)
+            return
+        if isinstance(body, HandoverChanged):
+            self.hub.publish_handover(frame, body.handover.scope)
+            return
+        if isinstance(body, ResponseTemplateChanged):
+            template = body.template
+            if template.agencies:
+                self.templates[template.category] = template
+            else:
+                self.templates.pop(template.category, None)
+            self.hub.publish_all(frame)
             return
         assert isinstance(body, CaseChanged | DeadlineWarning | DeadlineOverdue)
         case = body.case
@@ -564,6 +889,13 @@ class Core:
             if not c.state.is_terminal
             or (c.closed_at or c.updated_at or c.reported_at) >= self._closed_since
         }
+        self.joint_ops = {
+            k: op
+            for k, op in self.joint_ops.items()
+            if not op.state.is_terminal or op.updated_at >= self._closed_since
+        }
+        now = self.clock()
+        self.patrols = {k: a for k, a in self.patrols.items() if a.ends_at > now}
 
     async def _run_flusher(self) -> None:
         pruned_at = 0.0

@@ -2,17 +2,22 @@
 
 Each frame is encoded once and handed to every client whose scope covers it. A case event
 goes to the district's consoles, to the consoles of the case's street/town, and to the
-departments holding an order on it; a position frame goes to the consoles of its scope.
+departments holding an order on it; a joint operation's event also to the terminals of its
+units (their orders); a position frame goes to the consoles of its scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from backend.outbox import Outbox
 from models.case import Case
+from models.handover import READER_ROLES
+from models.joint import JointOperation
 from models.org import DISTRICT_SCOPE, Role, User
+from net.protocol import ClientKind
 
 
 @dataclass(eq=False)
@@ -22,12 +27,17 @@ class Client:
     Attributes:
         wants_positions: Consoles draw the map; terminals and the simulator do not need
             everyone's positions.
+        kind: What connected (``console``, ``terminal``, ``simulator``), as its hello said.
+        since: When it signed in (for who is online); ``None`` for a stand-in that never
+            connected.
     """
 
     user: User
     client_id: str
     wants_positions: bool
     outbox: Outbox = field(default_factory=Outbox)
+    kind: ClientKind = "console"
+    since: datetime | None = None
 
     def sees_case(self, case: Case) -> bool:
         """Whether this client may see ``case`` (and so receives its events)."""
@@ -38,6 +48,22 @@ class Client:
 
     def sees_street(self, street_code: str) -> bool:
         return self.user.scope == DISTRICT_SCOPE or street_code == self.user.scope
+
+    def sees_joint(self, op: JointOperation) -> bool:
+        """Whether this client follows a joint operation: consoles and terminals of the
+        meeting point's or a participant's street (a terminal acts for the units of its
+        scope, so it receives their orders), and departments whose units take part."""
+        user = self.user
+        if user.role is Role.DEPARTMENT:
+            return any(p.department == user.department for p in op.participants)
+        return user.scope == DISTRICT_SCOPE or user.scope in op.streets
+
+    def sees_handover(self, scope: str) -> bool:
+        """Whether this client follows the handovers of ``scope`` (supervisors, leaders and
+        administrators whose scope covers it)."""
+        return self.user.role in READER_ROLES and (
+            self.user.scope == DISTRICT_SCOPE or scope == self.user.scope
+        )
 
 
 class Hub:
@@ -74,6 +100,24 @@ class Hub:
         for client in self._clients:
             if client.user.role is not Role.DEPARTMENT and client.sees_street(street_code):
                 client.outbox.put_event(frame)
+
+    def publish_joint(self, frame: bytes, op: JointOperation) -> None:
+        """Send a joint operation's event to every client that follows it (a unit that was
+        released or replaced stays a participant, so its terminal hears of that too)."""
+        for client in self._clients:
+            if client.sees_joint(op):
+                client.outbox.put_event(frame)
+
+    def publish_handover(self, frame: bytes, scope: str) -> None:
+        """Send a handover event to the clients that follow the handovers of ``scope``."""
+        for client in self._clients:
+            if client.sees_handover(scope):
+                client.outbox.put_event(frame)
+
+    def publish_all(self, frame: bytes) -> None:
+        """Send an event that concerns every client (district-wide reference data)."""
+        for client in self._clients:
+            client.outbox.put_event(frame)
 
     def publish_positions(self, frames: dict[str, bytes]) -> None:
         """Offer each console the position frame of its scope, if there is one this tick."""

@@ -19,7 +19,14 @@ from backend.outbox import Outbox
 from backend.session import Outcome, Session
 from backend.store.database import Database
 from net import codec
-from net.protocol import MAX_PHOTO_FRAME_BYTES, ErrorCode, Goodbye, GoodbyeReason
+from net.codec import ProtocolError
+from net.protocol import (
+    MAX_PHOTO_FRAME_BYTES,
+    ErrorCode,
+    Goodbye,
+    GoodbyeReason,
+    ServerMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +115,8 @@ class GridServer:
             client_id=session.hello.client_id,
             wants_positions=session.hello.client_kind == "console",
             outbox=Outbox(self.core.config.max_queued_events),
+            kind=session.hello.client_kind,
+            since=self.core.server_time(),
         )
         seq, snapshot = self.core.attach(client, session.hello.last_seq)
         try:
@@ -123,7 +132,7 @@ class GridServer:
                 async for frame in connection:
                     outcome = await session.handle(frame)
                     for reply in outcome.replies:
-                        client.outbox.put_event(codec.encode(reply))
+                        client.outbox.put_event(_encode_reply(reply))
                     if outcome.close is not None:
                         client.outbox.put_event(codec.encode(outcome.close))
                         break
@@ -133,6 +142,16 @@ class GridServer:
                 await _finish(writer, client)
         finally:
             self.core.detach(client)
+
+
+def _encode_reply(reply: ServerMessage) -> bytes:
+    """The frame of a reply, or of a ``server_error`` for one too large to send (a map of
+    a huge district): the request fails, the connection lives on."""
+    try:
+        return codec.encode(reply)
+    except ProtocolError as exc:
+        log.error("cannot send %s: %s", type(reply).__name__, exc.message)
+        return codec.encode(codec.make_error(ErrorCode.SERVER_ERROR, id=getattr(reply, "id", None)))
 
 
 async def _pump(connection: ServerConnection, client: Client) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from backend.core import SERVER_VERSION, Core, SignInFailed
 from backend.limits import TokenBucket
-from backend.services.records import CaseQuery
+from backend.services.records import CaseQuery, HandoverQuery
 from models.errors import DomainError
 from models.org import User
 from net import codec
@@ -26,21 +26,36 @@ from net.protocol import (
     Command,
     Error,
     ErrorCode,
+    GenerateHandover,
     Goodbye,
     GoodbyeReason,
     Hello,
+    JointCommand,
     Limits,
+    PatrolCommand,
     Ping,
     Pong,
     Position,
     PositionBatch,
+    QueryCaseCounts,
     QueryCases,
+    QueryCoverage,
+    QueryEvaluation,
+    QueryHandover,
+    QueryHandovers,
     QueryHistory,
+    QueryMap,
     QueryPhoto,
+    QueryPresence,
+    QueryShift,
     QueryTrack,
     Report,
+    ReturnHandover,
     ServerMessage,
+    SetResponseTemplate,
     SetUnitStatus,
+    SignHandover,
+    SubmitHandover,
     UploadPhoto,
     Welcome,
 )
@@ -153,6 +168,14 @@ class Session:
                 return Outcome([await core.command(user, self.terminal, msg)])
             case Report():
                 return Outcome([await core.report(user, self.terminal, msg)])
+            case JointCommand():
+                return Outcome([await core.joint_command(user, self.terminal, msg)])
+            case PatrolCommand():
+                return Outcome([await core.patrol_command(user, self.terminal, msg)])
+            case SetResponseTemplate():
+                return Outcome([await core.template_command(user, self.terminal, msg)])
+            case QueryCoverage():
+                return Outcome([await core.coverage(user, msg.id, msg.assignment_id)])
             case PositionBatch():
                 unknown = core.positions(user, msg)
                 return Outcome(self._unknown_units(unknown))
@@ -181,10 +204,34 @@ class Session:
                     cursor=msg.cursor,
                 )
                 return Outcome([await core.search(user, msg.id, query)])
+            case GenerateHandover() | SubmitHandover() | SignHandover() | ReturnHandover():
+                return Outcome([await core.handover_command(user, self.terminal, msg)])
+            case QueryShift():
+                return Outcome([await core.shift_status(user, msg.id, msg.at)])
+            case QueryHandovers():
+                found = HandoverQuery(
+                    shift_id=msg.shift_id,
+                    supervisor=msg.supervisor,
+                    text=msg.text,
+                    states=tuple(msg.states or ()),
+                    limit=msg.limit,
+                    cursor=msg.cursor,
+                )
+                return Outcome([await core.search_handovers(user, msg.id, found)])
+            case QueryHandover():
+                return Outcome([await core.handover(user, msg.id, msg.handover_id)])
+            case QueryPresence():
+                return Outcome([core.presence(user, msg.id)])
             case QueryTrack():
                 return Outcome([await core.track(user, msg.id, msg.unit_id, msg.start, msg.end)])
             case QueryPhoto():
                 return Outcome([await core.photo(msg.id, msg.photo_id)])
+            case QueryMap():
+                return Outcome([core.city_map(msg.id)])
+            case QueryEvaluation():
+                return Outcome([await core.evaluation(user, msg)])
+            case QueryCaseCounts():
+                return Outcome([await core.case_counts(user, msg)])
             case UploadPhoto():
                 return Outcome([await core.upload_photo(msg.id, msg.content_type, msg.data)])
             case Ping():

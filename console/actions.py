@@ -32,6 +32,9 @@ class Action:
             ``""`` for none.
         checkable: A toggle (its state is shown in menus).
         checked: Returns whether a toggle is on; None for actions that are not toggles.
+        enabled: Returns whether the action can run now (e.g. a case move legal for the
+            selected case); None for actions that always can. A disabled action's menu
+            item and shortcut are disabled and the palette leaves it out.
     """
 
     id: str
@@ -40,6 +43,11 @@ class Action:
     shortcut: str = ""
     checkable: bool = False
     checked: Callable[[], bool] | None = None
+    enabled: Callable[[], bool] | None = None
+
+    def is_enabled(self) -> bool:
+        """Whether the action can run now."""
+        return self.enabled is None or self.enabled()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +95,7 @@ class ActionRegistry:
     def __init__(self, shortcut_text: Callable[[str], str] | None = None) -> None:
         self._actions: dict[str, Action] = {}
         self._listeners: list[Callable[[], None]] = []
+        self._state_listeners: list[Callable[[], None]] = []
         self.shortcut_text: Callable[[str], str] = shortcut_text or (lambda s: s)
 
     def register(self, action: Action) -> Action:
@@ -117,6 +126,7 @@ class ActionRegistry:
         shortcut: str = "",
         *,
         checked: Callable[[], bool] | None = None,
+        enabled: Callable[[], bool] | None = None,
     ) -> Action:
         """Registers an action from its parts (a toggle when ``checked`` is given)."""
         return self.register(
@@ -127,6 +137,7 @@ class ActionRegistry:
                 shortcut=shortcut,
                 checkable=checked is not None,
                 checked=checked,
+                enabled=enabled,
             )
         )
 
@@ -172,12 +183,26 @@ class ActionRegistry:
         """Stops calling ``listener``."""
         self._listeners.remove(listener)
 
+    def add_state_listener(self, listener: Callable[[], None]) -> None:
+        """Calls ``listener`` on :meth:`states_changed` (menus refresh enabled and checked)."""
+        self._state_listeners.append(listener)
+
+    def remove_state_listener(self, listener: Callable[[], None]) -> None:
+        """Stops calling ``listener`` on :meth:`states_changed`."""
+        self._state_listeners.remove(listener)
+
+    def states_changed(self) -> None:
+        """Says that actions' enabled or checked states may have changed (the selection or
+        the selected case changed, say); cheaper than re-registering."""
+        for listener in list(self._state_listeners):
+            listener()
+
     def commands(self, query: str) -> list[Command]:
-        """The actions matching ``query`` in their current-language text or their id."""
+        """The enabled actions matching ``query`` in their current-language text or id."""
         found = []
         for action in self._actions.values():
             title = action.text()
-            if matches(query, title, action.id):
+            if matches(query, title, action.id) and action.is_enabled():
                 found.append(
                     Command(
                         key=action.id,

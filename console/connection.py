@@ -20,6 +20,10 @@ store is sent from here, and its ack or error comes back to the store as a
 case PD20261130-0042 failed: the case changed meanwhile: look again"), in the user's
 language. Error codes are translated through Qt's translation system; the server's English
 ``message`` goes to the log only.
+
+Given a :class:`~console.city.CityMapCache`, it also keeps ``store.city`` the grid map the
+snapshot names: after every ``synced`` it loads a map it does not hold yet, from the disk
+or the server, and says in words (``store.city_error``) why when it cannot.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from typing import Any, Final
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from console.city import CityMapCache, MapUnusable
 from console.item_models import STATE_NAMES, UNIT_STATUS_NAMES
+from console.joint_texts import joint_move_name
 from console.panels import QT_TRANSLATE_NOOP
 from console.store import ClientStore, RequestOutcome
 from models.case import CaseState
@@ -51,10 +57,18 @@ from net.protocol import (
     ClientMessage,
     Command,
     ErrorCode,
+    GenerateHandover,
     GoodbyeReason,
+    JointCommand,
+    PatrolCommand,
     Pong,
     Report,
+    ReturnHandover,
+    SetResponseTemplate,
     SetUnitStatus,
+    SignHandover,
+    SubmitHandover,
+    Synced,
     UploadPhoto,
 )
 
@@ -222,6 +236,39 @@ def error_text(code: ErrorCode, details: Mapping[str, Any] | None = None) -> str
     return text
 
 
+HANDOVER_COMMANDS: Final = (GenerateHandover, SubmitHandover, SignHandover, ReturnHandover)
+
+
+def handover_error_text(code: ErrorCode, details: Mapping[str, Any] | None = None) -> str:
+    """Why a handover command was refused, in the current language: the handover's own
+    words where the generic ones would speak of a case."""
+    details = details or {}
+    if code is ErrorCode.ILLEGAL_MOVE and details.get("state") == "signed":
+        return translate("Connection", "the handover is signed and can no longer change")
+    if code is ErrorCode.ILLEGAL_MOVE and details.get("state") == "submitted":
+        return translate(
+            "Connection", "the handover is submitted: the incoming supervisor signs or returns it"
+        )
+    if code is ErrorCode.CONFLICT:
+        return translate("Connection", "the handover changed in the meantime: look at it again")
+    return error_text(code, details)
+
+
+def joint_error_text(code: ErrorCode, details: Mapping[str, Any] | None = None) -> str:
+    """Why a joint-operation command was refused, in the current language: the operation's
+    own words where the generic ones would speak of a case."""
+    details = details or {}
+    if code is ErrorCode.ILLEGAL_MOVE and details.get("reason"):
+        # The model's reason names the unit and its step ("unit U00021 is notified; only a
+        # unit en_route can arrive"): the operator needs exactly that.
+        return translate("Connection", "not allowed: {reason}").format(reason=details["reason"])
+    if code is ErrorCode.CONFLICT:
+        return translate(
+            "Connection", "the joint operation changed in the meantime: look at it again"
+        )
+    return error_text(code, details)
+
+
 def tr_item(source: str) -> str:
     """A name of ``console.item_models`` (state, unit status) in the current language."""
     return QCoreApplication.translate("ItemModels", source)
@@ -243,6 +290,33 @@ def action_text(message: ClientMessage, store: ClientStore) -> str:
         )
     if isinstance(message, UploadPhoto):
         return translate("Connection", "Photo upload")
+    if isinstance(message, JointCommand):
+        tag = type(message.move).__struct_config__.tag
+        move = joint_move_name(tag if isinstance(tag, str) else "")
+        if message.operation_id is None:
+            return translate("Connection", "{action} of a joint operation").format(action=move)
+        return translate("Connection", "{action} in joint operation {id}").format(
+            action=move, id=message.operation_id
+        )
+    if isinstance(message, PatrolCommand):
+        unit = getattr(message.move, "unit_id", None)
+        if unit is not None:
+            return translate("Connection", "Patrol area for unit {unit}").format(unit=unit)
+        return translate("Connection", "Withdrawing patrol assignment {id}").format(
+            id=getattr(message.move, "assignment_id", "")
+        )
+    if isinstance(message, SetResponseTemplate):
+        return translate("Connection", "Response template of category {category}").format(
+            category=message.category
+        )
+    if isinstance(message, GenerateHandover):
+        return translate("Connection", "Generating the handover")
+    if isinstance(message, SubmitHandover):
+        return translate("Connection", "Submitting handover {id}").format(id=message.handover_id)
+    if isinstance(message, SignHandover):
+        return translate("Connection", "Signing handover {id}").format(id=message.handover_id)
+    if isinstance(message, ReturnHandover):
+        return translate("Connection", "Sending back handover {id}").format(id=message.handover_id)
     return translate("Connection", "Request")
 
 
@@ -274,6 +348,7 @@ class Connection(QObject):
         client: The client (not yet running).
         store: The store to feed; its ``sink`` is set to this connection.
         request_timeout: Seconds a command waits for its answer before the user is told.
+        maps: Where grid maps are kept; ``None`` leaves ``store.city`` alone.
         parent: Qt parent.
 
     Signals:
@@ -289,15 +364,19 @@ class Connection(QObject):
         store: ClientStore,
         *,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        maps: CityMapCache | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = client
         self.store = store
         self.request_timeout = request_timeout
+        self.maps = maps
         store.sink = self
         self._task: asyncio.Task[None] | None = None
         self._commands: set[asyncio.Task[RequestOutcome]] = set()
+        self._city_task: asyncio.Task[None] | None = None
+        self._city_version: str | None = None
 
     @property
     def running(self) -> bool:
@@ -319,6 +398,8 @@ class Connection(QObject):
                     store.apply(item)
                     if isinstance(item, Pong):
                         store.set_round_trip(self.client.round_trip)
+                    elif isinstance(item, Synced):
+                        self.refresh_city()
         except Exception as exc:
             # A fault of ours (a bug), not of the network: the console must still say that
             # it is offline rather than freeze on its last state.
@@ -330,6 +411,11 @@ class Connection(QObject):
 
     async def close(self, timeout: float = 2.0) -> None:
         """Sign out, wait for the client to stop and for the commands in flight to end."""
+        city_task = self._city_task
+        if city_task is not None and not city_task.done():
+            city_task.cancel()  # a map no one will look at
+            with contextlib.suppress(asyncio.CancelledError):
+                await city_task
         await self.client.close(timeout)
         task = self._task
         if task is not None and not task.done():
@@ -364,7 +450,12 @@ class Connection(QObject):
             answer = await self.client.request(message, timeout=self.request_timeout)
         except RequestFailed as exc:
             log.info("request %s refused: %s", request_id, exc)
-            reason = error_text(exc.code, exc.details)
+            words = error_text
+            if isinstance(message, HANDOVER_COMMANDS):
+                words = handover_error_text
+            elif isinstance(message, JointCommand):
+                words = joint_error_text
+            reason = words(exc.code, exc.details)
             outcome = RequestOutcome(
                 request_id, ok=False, text=failure_text(message, reason, store), code=exc.code.value
             )
@@ -384,6 +475,56 @@ class Connection(QObject):
             )
         store.record_outcome(outcome)
         return outcome
+
+    # -- the grid map
+
+    def refresh_city(self) -> asyncio.Task[None] | None:
+        """Load the map the last snapshot named, unless the store holds it or it is loading.
+
+        Called after every ``synced``, so a map that failed to load is tried again on the
+        next connection. Returns the loading task, if one runs.
+        """
+        version = self.store.map_version
+        city = self.store.city
+        if self.maps is None or version is None or (city is not None and city.version == version):
+            return None
+        task = self._city_task
+        if task is not None and not task.done():
+            if self._city_version == version:
+                return task
+            task.cancel()  # the snapshot names another map now
+        self._city_version = version
+        self._city_task = _loop().create_task(self._load_city(self.maps, version), name="grid-map")
+        return self._city_task
+
+    async def _load_city(self, maps: CityMapCache, version: str) -> None:
+        store = self.store
+        try:
+            city = await maps.get(version, store.query)
+        except RequestFailed as exc:
+            reason, detail = error_text(exc.code, exc.details), str(exc)
+        except TimeoutError:
+            reason, detail = translate("Connection", "no answer from the server"), "timeout"
+        except ClientClosed as exc:
+            reason, detail = translate("Connection", "the console is offline"), str(exc)
+        except MapUnusable as exc:
+            reason = translate(
+                "Connection", "the server sent a damaged map, or not the one it announced"
+            )
+            detail = str(exc)
+        except Exception as exc:
+            # A fault of ours: the console goes on without the map and says so.
+            log.exception("loading the grid map %s failed", version)
+            reason, detail = translate("Connection", "a fault of the console"), repr(exc)
+        else:
+            store.set_city(city)
+            return
+        log.warning("grid map %s not loaded: %s", version, detail)
+        store.set_city_error(
+            translate("Connection", "The grid map could not be loaded: {reason}").format(
+                reason=reason
+            )
+        )
 
 
 def _loop() -> asyncio.AbstractEventLoop:

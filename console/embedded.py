@@ -15,7 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
-import platformdirs
+from console.workspace import default_data_dir
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class BackendFailed(RuntimeError):
 
 
 def default_database() -> Path:
-    return Path(platformdirs.user_data_dir("grid-console")) / "embedded.db"
+    return default_data_dir() / "embedded.db"
 
 
 class EmbeddedBackend:

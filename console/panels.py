@@ -30,6 +30,8 @@ PANEL_TITLES: Final[dict[str, str]] = {
     "case_queue": QT_TRANSLATE_NOOP("Panels", "Case queue"),
     "case_detail": QT_TRANSLATE_NOOP("Panels", "Case detail"),
     "units": QT_TRANSLATE_NOOP("Panels", "Units"),
+    "teams": QT_TRANSLATE_NOOP("Panels", "Team board"),
+    "joint": QT_TRANSLATE_NOOP("Panels", "Joint operations"),
     "alerts": QT_TRANSLATE_NOOP("Panels", "Alerts"),
     "shift_board": QT_TRANSLATE_NOOP("Panels", "Shift board"),
     "handover": QT_TRANSLATE_NOOP("Panels", "Handover"),
@@ -38,6 +40,7 @@ PANEL_TITLES: Final[dict[str, str]] = {
     "charts": QT_TRANSLATE_NOOP("Panels", "Charts"),
     "rankings": QT_TRANSLATE_NOOP("Panels", "Rankings"),
     "ticker": QT_TRANSLATE_NOOP("Panels", "Ticker"),
+    "evaluation": QT_TRANSLATE_NOOP("Panels", "Evaluation"),
 }
 """Panel id → English title (the translation source)."""
 

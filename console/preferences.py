@@ -1,4 +1,4 @@
-"""The operator's console preferences: language, large-font mode, last workspace.
+"""The operator's console preferences: language, large-font mode, last workspace, alerts.
 
 Plain Python, no Qt; one small JSON file (``preferences.json``) beside the workspaces.
 """
@@ -25,6 +25,10 @@ class Preferences:
         role: The workspace the console opens with.
         server: The last server signed in to (``wss://…``); never the password.
         user: The last user name signed in with.
+        urgent_alert: Sound and show an alert when a new urgent case arrives.
+        wall_rotation_s: Seconds each page of the leader wall stays before the next.
+        wall_night: The wall's night palette: ``"auto"`` (by time of day), ``"day"`` or
+            ``"night"``.
     """
 
     language: str | None = None
@@ -32,6 +36,9 @@ class Preferences:
     role: str = Role.DISPATCHER.value
     server: str | None = None
     user: str | None = None
+    urgent_alert: bool = True
+    wall_rotation_s: int = 20
+    wall_night: str = "auto"
 
 
 class PreferencesStore:
@@ -66,13 +73,19 @@ class PreferencesStore:
             return prefs
         if isinstance(data.get("language"), str):
             prefs.language = data["language"]
-        if isinstance(data.get("large_font"), bool):
-            prefs.large_font = data["large_font"]
+        for flag in ("large_font", "urgent_alert"):
+            if isinstance(data.get(flag), bool):
+                setattr(prefs, flag, data[flag])
         if data.get("role") in {r.value for r in Role}:
             prefs.role = data["role"]
         for key in ("server", "user"):
             if isinstance(data.get(key), str):
                 setattr(prefs, key, data[key])
+        rotation = data.get("wall_rotation_s")
+        if isinstance(rotation, int) and not isinstance(rotation, bool) and 5 <= rotation <= 3600:
+            prefs.wall_rotation_s = rotation
+        if data.get("wall_night") in ("auto", "day", "night"):
+            prefs.wall_night = data["wall_night"]
         return prefs
 
     def save(self, prefs: Preferences) -> None:

@@ -18,17 +18,25 @@ command to the connection (a :class:`CommandSink`); views never touch the socket
 from __future__ import annotations
 
 import logging
+import math
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Final, Protocol
 
+import msgspec
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from models.case import Case
+from models.geography import CityMap
+from models.handover import Handover, HandoverNotes
+from models.joint import AnyJointMove, JointOperation
 from models.org import Team, Unit, UnitStatus, User
+from models.patrol import AnyPatrolMove, PatrolAssignment
+from models.response_templates import ResponseTemplate
 from models.workflow import AnyMove, NewReport
 from net.client import Answer, ClientStatus, StatusChange, StopReason, new_request_id
 from net.protocol import (
@@ -37,12 +45,24 @@ from net.protocol import (
     Command,
     ErrorCode,
     Event,
+    GenerateHandover,
     GoodbyeReason,
+    HandoverChanged,
+    JointChanged,
+    JointCommand,
+    PatrolChanged,
+    PatrolCommand,
     PositionFrame,
     Report,
+    ResponseTemplateChanged,
+    ReturnHandover,
     ServerMessage,
+    SetResponseTemplate,
     SetUnitStatus,
+    ShiftResult,
+    SignHandover,
     SnapshotChunk,
+    SubmitHandover,
     Synced,
     UnitChanged,
     UnitRemoved,
@@ -69,6 +89,7 @@ class Selection:
 
     cases: frozenset[int] = frozenset()
     units: frozenset[str] = frozenset()
+    cells: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,25 +144,40 @@ class Changes:
     Attributes:
         cases: Ids of cases added or changed.
         cases_removed: Ids of cases gone (only a new snapshot removes cases).
+        cases_arrived: Of ``cases``, those first seen through an event (a new report),
+            not in a snapshot.
         units: Ids of units added or changed (status, team, details).
         units_removed: Ids of units taken out of service.
         units_moved: Positions changed (the arrays of :class:`UnitPositions`).
         teams: The teams changed.
+        city: The grid map (or why it is missing) changed.
         selection: The selection changed.
         connection: The connection's status or round trip changed.
         user: The signed-in user changed.
+        handovers: Ids of shift handovers added or changed.
+        shift: The current shift (or its figures) changed.
+        joint: Ids of joint operations added or changed (or gone with a new snapshot).
+        patrols: Ids of patrol assignments added, changed or withdrawn (gone).
+        templates: The response templates changed.
         outcomes: Requests that were answered, in order.
     """
 
     cases: set[int] = field(default_factory=set)
     cases_removed: set[int] = field(default_factory=set)
+    cases_arrived: set[int] = field(default_factory=set)
     units: set[str] = field(default_factory=set)
     units_removed: set[str] = field(default_factory=set)
     units_moved: bool = False
     teams: bool = False
+    city: bool = False
     selection: bool = False
     connection: bool = False
     user: bool = False
+    handovers: set[str] = field(default_factory=set)
+    shift: bool = False
+    joint: set[int] = field(default_factory=set)
+    patrols: set[int] = field(default_factory=set)
+    templates: bool = False
     outcomes: list[RequestOutcome] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -152,9 +188,15 @@ class Changes:
             or self.units_removed
             or self.units_moved
             or self.teams
+            or self.city
             or self.selection
             or self.connection
             or self.user
+            or self.handovers
+            or self.shift
+            or self.joint
+            or self.patrols
+            or self.templates
             or self.outcomes
         )
 
@@ -193,6 +235,9 @@ class UnitPositions:
     def __init__(self, capacity: int = 1024) -> None:
         self.ids: list[str] = []
         self.index: dict[str, int] = {}
+        self._frame_ids: list[str] = []
+        self._frame_rows = np.empty(0, np.int64)
+        self._frame_rows_valid = False
         self._allocate(max(16, capacity))
 
     def _allocate(self, capacity: int) -> None:
@@ -222,6 +267,7 @@ class UnitPositions:
     def reset(self, units: Iterable[Unit]) -> None:
         """Replace everything with ``units`` (a snapshot)."""
         units = list(units)
+        self._frame_rows_valid = False
         self.ids = [u.unit_id for u in units]
         self.index = {unit_id: i for i, unit_id in enumerate(self.ids)}
         self._allocate(max(16, len(units)))
@@ -233,6 +279,7 @@ class UnitPositions:
         row = self.index.get(unit.unit_id)
         if row is None:
             row = self.count
+            self._frame_rows_valid = False  # a unit the last frame skipped is known now
             self._grow(row + 1)
             self.ids.append(unit.unit_id)
             self.index[unit.unit_id] = row
@@ -255,6 +302,7 @@ class UnitPositions:
         row = self.index.pop(unit_id, None)
         if row is None:
             return
+        self._frame_rows_valid = False
         last = self.count - 1
         if row != last:
             moved = self.ids[last]
@@ -269,10 +317,16 @@ class UnitPositions:
 
         Units the store does not know (not in the snapshot yet) are skipped.
         """
-        index = self.index
-        rows = np.fromiter(
-            (index.get(u, -1) for u in frame.unit_ids), np.int64, len(frame.unit_ids)
-        )
+        # The server sends a scope's units in the same order tick after tick: then the
+        # rows of the last frame serve again (a list comparison, not 10,000 look-ups).
+        if frame.unit_ids == self._frame_ids and self._frame_rows_valid:
+            rows = self._frame_rows
+        else:
+            index = self.index
+            rows = np.fromiter(
+                (index.get(u, -1) for u in frame.unit_ids), np.int64, len(frame.unit_ids)
+            )
+            self._frame_ids, self._frame_rows, self._frame_rows_valid = frame.unit_ids, rows, True
         known = rows >= 0
         if not known.all():
             rows = rows[known]
@@ -280,7 +334,7 @@ class UnitPositions:
             return 0
         self.lon[rows] = np.asarray(frame.lons, dtype=np.float64)[known]
         self.lat[rows] = np.asarray(frame.lats, dtype=np.float64)[known]
-        headings = np.array([np.nan if h is None else h for h in frame.headings], dtype=np.float32)
+        headings = np.array(frame.headings, dtype=np.float32)  # None becomes NaN
         self.heading[rows] = headings[known]
         codes = np.fromiter((STATUS_CODES[s] for s in frame.statuses), np.int8, len(frame.statuses))
         self.status[rows] = codes[known]
@@ -331,7 +385,20 @@ class ClientStore:
         last_event_at: ``clock()`` when the last event was applied.
         catalogue_version: The server's catalogue hash, from the snapshot.
         map_version: The server's grid map hash, from the snapshot.
+        city: The grid map to draw (``None`` until loaded). It may still be an older
+            version than :attr:`map_version` while the new one loads.
+        city_error: Why the map named by :attr:`map_version` could not be loaded, in the
+            user's language; ``None`` once it is (or while it loads).
         ignored_events: Events ignored as duplicates or older than :attr:`last_seq`.
+        handovers: Handover id → shift handover, from ``handover_changed`` events and the
+            shift answers (supervisors, leaders and administrators only receive them).
+        shift: The last answer about the current shift (``None`` until asked).
+        joint_operations: Operation id → joint operation: the open ones and those finished
+            today (from the snapshot), and every one an event brought since.
+        patrols: Assignment id → patrol assignment not withdrawn whose shift is not over
+            (as of the snapshot; a finished shift's assignment stays until the next one).
+        response_templates: Category → the response template a supervisor set (categories
+            without one use the catalogue's default).
         sink: Where commands go (set by the connection).
         on_dirty: Called once when the first change after a :meth:`take_changes` is
             marked, so an adapter can schedule the next flush instead of polling.
@@ -352,7 +419,14 @@ class ClientStore:
         self.last_event_at: float | None = None
         self.catalogue_version: str | None = None
         self.map_version: str | None = None
+        self.city: CityMap | None = None
+        self.city_error: str | None = None
         self.ignored_events = 0
+        self.handovers: dict[str, Handover] = {}
+        self.shift: ShiftResult | None = None
+        self.joint_operations: dict[int, JointOperation] = {}
+        self.patrols: dict[int, PatrolAssignment] = {}
+        self.response_templates: dict[str, ResponseTemplate] = {}
         self._sink: weakref.ReferenceType[CommandSink] | None = None
         self.on_dirty: Callable[[], None] | None = None
         self._snapshot: _PendingSnapshot | None = None
@@ -409,6 +483,10 @@ class ClientStore:
         if welcome.user != self.user:
             self.user = welcome.user
             self._touch().user = True
+            if self.handovers or self.shift is not None:  # another user's scope and role
+                self._touch().handovers |= self.handovers.keys()
+                self.handovers, self.shift = {}, None
+                self._touch().shift = True
 
     def apply_snapshot_chunk(self, chunk: SnapshotChunk) -> None:
         """Collect a snapshot's chunks; replace the state when the last one is in."""
@@ -443,6 +521,7 @@ class ClientStore:
         old_cases = self.cases
         changes.cases_removed |= old_cases.keys() - cases.keys()
         changes.cases -= changes.cases_removed
+        changes.cases_arrived -= changes.cases_removed
         for case_id, case in cases.items():
             before = old_cases.get(case_id)
             # The revision grows with every change of a case (deadline flags included).
@@ -464,6 +543,17 @@ class ClientStore:
             self.teams = teams
             changes.teams = True
 
+        ops = {op.id: op for chunk in chunks for op in chunk.joint_operations}
+        changes.joint |= _changed_keys(self.joint_operations, ops)
+        self.joint_operations = ops
+        patrols = {a.id: a for chunk in chunks for a in chunk.patrols}
+        changes.patrols |= _changed_keys(self.patrols, patrols)
+        self.patrols = patrols
+        templates = {t.category: t for chunk in chunks for t in chunk.response_templates}
+        if templates != self.response_templates:
+            self.response_templates = templates
+            changes.templates = True
+
         last = chunks[-1]
         self.last_seq = last.seq
         self.catalogue_version = last.catalogue_version
@@ -471,6 +561,7 @@ class ClientStore:
         kept = Selection(
             frozenset(i for i in self.selection.cases if i in cases),
             frozenset(i for i in self.selection.units if i in units),
+            self.selection.cells,
         )
         if kept != self.selection:
             self.selection = kept
@@ -486,6 +577,8 @@ class ClientStore:
         body = event.body
         changes = self._touch()
         if isinstance(body, CaseBody):
+            if body.case.id not in self.cases:
+                changes.cases_arrived.add(body.case.id)
             self.cases[body.case.id] = body.case
             changes.cases.add(body.case.id)
             changes.cases_removed.discard(body.case.id)
@@ -505,6 +598,41 @@ class ClientStore:
                 self._set_selection(
                     replace(self.selection, units=self.selection.units - {body.unit_id})
                 )
+        elif isinstance(body, HandoverChanged):
+            self._put_handover(body.handover)
+        elif isinstance(body, JointChanged):
+            self.joint_operations[body.operation.id] = body.operation
+            changes.joint.add(body.operation.id)
+        elif isinstance(body, PatrolChanged):
+            assignment = body.assignment
+            if assignment.active:
+                self.patrols[assignment.id] = assignment
+            else:
+                self.patrols.pop(assignment.id, None)
+            changes.patrols.add(assignment.id)
+        elif isinstance(body, ResponseTemplateChanged):
+            template = body.template
+            if template.agencies:
+                self.response_templates[template.category] = template
+            else:
+                self.response_templates.pop(template.category, None)
+            changes.templates = True
+
+    def _put_handover(self, handover: Handover | None) -> None:
+        # A shift answer may be older than an event applied meanwhile: keep the newer.
+        if handover is None:
+            return
+        known = self.handovers.get(handover.id)
+        if known is None or known.revision < handover.revision:
+            self.handovers[handover.id] = handover
+            self._touch().handovers.add(handover.id)
+
+    def set_shift(self, answer: ShiftResult) -> None:
+        """The server's answer about the current shift (asked by the shift watch)."""
+        self.shift = answer
+        self._touch().shift = True
+        self._put_handover(answer.handover)
+        self._put_handover(answer.previous_handover)
 
     def apply_synced(self, synced: Synced) -> None:
         """Caught up: live from here. Everything in scope up to ``seq`` is applied."""
@@ -540,6 +668,19 @@ class ClientStore:
             self.connection = replace(self.connection, round_trip=seconds)
             self._touch().connection = True
 
+    def set_city(self, city: CityMap) -> None:
+        """The grid map arrived (from the cache or the server; called by the loader)."""
+        if city is not self.city or self.city_error is not None:
+            self.city = city
+            self.city_error = None
+            self._touch().city = True
+
+    def set_city_error(self, text: str) -> None:
+        """The grid map could not be loaded: ``text`` says why, in words."""
+        if text != self.city_error:
+            self.city_error = text
+            self._touch().city = True
+
     # -- selection
 
     def _set_selection(self, selection: Selection) -> None:
@@ -558,6 +699,13 @@ class ClientStore:
         chosen = frozenset(i for i in unit_ids if i in self.units)
         units = self.selection.units | chosen if add else chosen
         self._set_selection(replace(self.selection, units=units))
+
+    def select_cells(self, cell_codes: Iterable[str], *, add: bool = False) -> None:
+        """Select grid cells (codes of the current map only); ``add`` keeps what was selected."""
+        city = self.city
+        chosen = frozenset(c for c in cell_codes if city is not None and city.has_code(c))
+        cells = self.selection.cells | chosen if add else chosen
+        self._set_selection(replace(self.selection, cells=cells))
 
     def clear_selection(self) -> None:
         self._set_selection(Selection())
@@ -589,18 +737,93 @@ class ClientStore:
         """Set a unit's duty status; return the request id."""
         return self._submit(SetUnitStatus(id=new_request_id("s"), unit_id=unit_id, status=status))
 
-    def _submit(self, message: Command | Report | SetUnitStatus) -> str:
+    def send_generate_handover(self, shift_id: str | None = None) -> str:
+        """Generate (or refresh) the handover of a shift (``None``: the current one)."""
+        return self._submit(GenerateHandover(id=new_request_id("ho"), shift_id=shift_id))
+
+    def send_submit_handover(
+        self, handover_id: str, notes: HandoverNotes, expected_revision: int | None
+    ) -> str:
+        """Submit a handover with the outgoing supervisor's notes; return the request id."""
+        return self._submit(
+            SubmitHandover(
+                id=new_request_id("ho"),
+                handover_id=handover_id,
+                expected_revision=expected_revision,
+                notes=notes,
+            )
+        )
+
+    def send_sign_handover(
+        self, handover_id: str, comment: str, expected_revision: int | None
+    ) -> str:
+        """Sign a submitted handover (the incoming supervisor); return the request id."""
+        return self._submit(
+            SignHandover(
+                id=new_request_id("ho"),
+                handover_id=handover_id,
+                expected_revision=expected_revision,
+                comment=comment,
+            )
+        )
+
+    def send_return_handover(
+        self, handover_id: str, comments: str, expected_revision: int | None
+    ) -> str:
+        """Send a submitted handover back with comments; return the request id."""
+        return self._submit(
+            ReturnHandover(
+                id=new_request_id("ho"),
+                handover_id=handover_id,
+                expected_revision=expected_revision,
+                comments=comments,
+            )
+        )
+
+    def send_joint(
+        self, operation_id: int | None, move: AnyJointMove, expected_revision: int | None = None
+    ) -> str:
+        """Make a move on a joint operation (``None`` and a ``Convene``: call a new one);
+        return the request id.
+
+        Args:
+            operation_id: The operation; ``None`` exactly for a convening.
+            move: The move, as ``models.joint`` defines it.
+            expected_revision: The revision the user was looking at (``conflict`` if the
+                operation moved on since); ``None`` skips the check.
+        """
+        command = JointCommand(
+            id=new_request_id("j"),
+            operation_id=operation_id,
+            expected_revision=expected_revision,
+            move=move,
+        )
+        return self._submit(command)
+
+    def send_patrol(self, move: AnyPatrolMove) -> str:
+        """Assign or withdraw a patrol area; return the request id."""
+        return self._submit(PatrolCommand(id=new_request_id("pa"), move=move))
+
+    def send_template(self, category: str, agencies: Iterable[str]) -> str:
+        """Set a category's response template (no agencies: back to the catalogue's);
+        return the request id."""
+        return self._submit(
+            SetResponseTemplate(id=new_request_id("rt"), category=category, agencies=list(agencies))
+        )
+
+    def _submit(self, message: ClientMessage) -> str:
+        request_id = str(getattr(message, "id", ""))
         sink = self.sink
         if sink is None:
             self.record_outcome(
-                RequestOutcome(message.id, ok=False, text="not connected", code="offline")
+                RequestOutcome(request_id, ok=False, text="not connected", code="offline")
             )
         else:
             sink.submit(message)
-        return message.id
+        return request_id
 
     def query(self, message: ClientMessage) -> Awaitable[Answer]:
-        """Send a query (history, cases, track, photo) and return its answer.
+        """Send a query (history, cases, track, photo, map) and return its answer.
 
         Raises:
             ConnectionError: No connection is attached.
@@ -619,11 +842,38 @@ class ClientStore:
     def case_ids(self) -> list[int]:
         return list(self.cases)
 
+    def live_units(self) -> list[Unit]:
+        """The units with their live status and position from the last tick (those that
+        reported a position), as the recommendation and the board read them."""
+        p = self.positions
+        units = self.units
+        live: list[Unit] = []
+        for row, unit_id in enumerate(p.ids):
+            unit = units.get(unit_id)
+            if unit is None or not math.isfinite(p.lon[row]):
+                continue
+            fix = float(p.last_fix[row])
+            live.append(
+                msgspec.structs.replace(
+                    unit,
+                    status=STATUSES[p.status[row]],
+                    lon=float(p.lon[row]),
+                    lat=float(p.lat[row]),
+                    last_fix_at=datetime.fromtimestamp(fix, UTC) if math.isfinite(fix) else None,
+                )
+            )
+        return live
+
     def unit_counts(self) -> Mapping[UnitStatus, int]:
         """Units per status (from the live arrays)."""
         n = self.positions.count
         counts = np.bincount(self.positions.status[:n], minlength=len(STATUSES))
         return {status: int(counts[i]) for i, status in enumerate(STATUSES)}
+
+
+def _changed_keys(old: Mapping[int, msgspec.Struct], new: Mapping[int, msgspec.Struct]) -> set[int]:
+    """Keys added, removed or whose value differs between two snapshots of a dict."""
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
 
 
 # --- the Qt adapter --------------------------------------------------------------------
@@ -647,12 +897,24 @@ class StoreSignals(QObject):
         connection_changed(ConnectionInfo): Status, reason, attempt or round trip changed.
         user_changed(User | None): A different user signed in.
         teams_changed(): The teams changed.
+        city_changed(CityMap | None): The grid map was loaded or replaced, or it failed to
+            load (then ``store.city_error`` says why, and the map is the old one or None).
         units_removed(set[str]): Units were taken out of service (or left the snapshot).
         units_changed(set[str]): Units were added or changed (status, team, details).
         units_moved(): Positions changed; read ``store.positions``.
         cases_removed(set[int]): Cases left (a new snapshot without them).
         cases_changed(set[int]): Cases were added or changed.
+        cases_arrived(set[int]): Of the cases just changed, those first seen through an
+            event (new reports), never those of a snapshot.
         selection_changed(Selection): The selection changed.
+        handovers_changed(set[str]): Shift handovers were added or changed (ids).
+        shift_changed(ShiftResult | None): The current shift, its figures or the answer
+            about it changed.
+        joint_changed(set[int]): Joint operations were convened or moved on (ids; an id
+            no longer in ``store.joint_operations`` left with a new snapshot).
+        patrols_changed(set[int]): Patrol assignments were made or withdrawn (ids; an id
+            no longer in ``store.patrols`` was withdrawn or left).
+        templates_changed(): The response templates changed.
         request_succeeded(RequestOutcome): A request was acknowledged (text in words).
         request_failed(RequestOutcome): A request was refused or got no answer.
     """
@@ -660,12 +922,19 @@ class StoreSignals(QObject):
     connection_changed = Signal(object)
     user_changed = Signal(object)
     teams_changed = Signal()
+    city_changed = Signal(object)
     units_removed = Signal(object)
     units_changed = Signal(object)
     units_moved = Signal()
     cases_removed = Signal(object)
     cases_changed = Signal(object)
+    cases_arrived = Signal(object)
     selection_changed = Signal(object)
+    handovers_changed = Signal(object)
+    shift_changed = Signal(object)
+    joint_changed = Signal(object)
+    patrols_changed = Signal(object)
+    templates_changed = Signal()
     request_succeeded = Signal(object)
     request_failed = Signal(object)
 
@@ -703,15 +972,17 @@ class StoreSignals(QObject):
         if not changes:
             return changes
         store = self.store
-        # Order matters to listeners: who is signed in and the connection first, then
-        # removals before additions (a model must not show a row twice), selection last
-        # (it may name rows just added).
+        # Order matters to listeners: who is signed in and the connection first, the map
+        # before what is drawn on it, removals before additions (a model must not show a
+        # row twice), selection last (it may name rows just added).
         if changes.user:
             self.user_changed.emit(store.user)
         if changes.connection:
             self.connection_changed.emit(store.connection)
         if changes.teams:
             self.teams_changed.emit()
+        if changes.city:
+            self.city_changed.emit(store.city)
         if changes.units_removed:
             self.units_removed.emit(changes.units_removed)
         if changes.units:
@@ -722,8 +993,20 @@ class StoreSignals(QObject):
             self.cases_removed.emit(changes.cases_removed)
         if changes.cases:
             self.cases_changed.emit(changes.cases)
+        if changes.cases_arrived:
+            self.cases_arrived.emit(changes.cases_arrived)
         if changes.selection:
             self.selection_changed.emit(store.selection)
+        if changes.handovers:
+            self.handovers_changed.emit(changes.handovers)
+        if changes.shift:
+            self.shift_changed.emit(store.shift)
+        if changes.templates:
+            self.templates_changed.emit()
+        if changes.joint:
+            self.joint_changed.emit(changes.joint)
+        if changes.patrols:
+            self.patrols_changed.emit(changes.patrols)
         for outcome in changes.outcomes:
             (self.request_succeeded if outcome.ok else self.request_failed).emit(outcome)
         return changes

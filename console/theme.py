@@ -66,6 +66,37 @@ COLOURS: Final[dict[str, str]] = {
 }
 """The theme's own colours (surfaces and text)."""
 
+WALL_DAY: Final[dict[str, str]] = {
+    "ground": COLOURS["window"],
+    "tile": COLOURS["base"],
+    "border": COLOURS["border"],
+    "text": COLOURS["text"],
+    "dim": COLOURS["text_dim"],
+    "value": "#F2F5F8",  # the big figures: brightest thing on the wall
+    "today": OKABE_ITO["sky_blue"],  # today's bars
+    "baseline": OKABE_ITO["orange"],  # the 7-day mean
+    "bar": OKABE_ITO["bluish_green"],  # breakdowns
+    "alarm": STATUS_COLOURS["overdue"],  # overdue now
+    "urgent": STATUS_COLOURS["urgent"],  # the ticker's urgent cases
+}
+"""The leader wall's colours by day: the console's ground, Okabe–Ito marks."""
+
+WALL_NIGHT: Final[dict[str, str]] = {
+    "ground": "#07090B",  # near black: a lit wall must not light up a dark control room
+    "tile": "#0E1116",
+    "border": "#1E252D",
+    "text": "#B5AD9E",  # warm grey: less blue light, still ≥ 7:1 on the ground
+    "dim": "#857F74",  # ≥ 4.5:1 on every night surface
+    "value": "#D9CFBC",
+    "today": "#3F86AE",  # the day's hues, darker: charts stay readable, the room stays dark
+    "baseline": "#B07A00",
+    "bar": "#00845F",
+    "alarm": "#C25400",
+    "urgent": "#C08400",
+}
+"""The leader wall's night palette (by time of day or by hand): darker and warmer."""
+
+
 BASE_POINT_SIZE: Final = 10.0
 """Body text size in normal mode, in points (scaled by the screen's DPI, so crisp at any)."""
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_dir
+from platformdirs import user_config_dir, user_data_dir
 
 from console.screens import Placement, Rect
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 APP_NAME = "grid-console"
 CONFIG_DIR_ENV = "GRID_CONSOLE_CONFIG_DIR"
 """Overrides the config directory: tests, and several consoles side by side on one machine."""
+DATA_DIR_ENV = "GRID_CONSOLE_DATA_DIR"
+"""Overrides the data directory (the embedded backend's database, cached grid maps)."""
 
 FORMAT_VERSION = 1
 
@@ -67,13 +69,16 @@ ROLE_PANELS: dict[Role, tuple[PanelSpec, ...]] = {
         PanelSpec("case_queue", DockArea.RIGHT, 4),
         PanelSpec("case_detail", DockArea.RIGHT, 4),
         PanelSpec("units", DockArea.LEFT, 3),
+        PanelSpec("teams", DockArea.LEFT, 4),
         PanelSpec("alerts", DockArea.RIGHT, 2),
+        PanelSpec("joint", DockArea.RIGHT, 3),
     ),
     Role.SUPERVISOR: (
         PanelSpec("shift_board", DockArea.LEFT, 3),
         PanelSpec("case_queue", DockArea.RIGHT, 1),
         PanelSpec("map", DockArea.RIGHT, 1),
         PanelSpec("handover", DockArea.LEFT, 1),
+        PanelSpec("evaluation", DockArea.LEFT, 2),
     ),
     Role.WALL: (
         PanelSpec("wall_map", DockArea.LEFT, 8),
@@ -94,6 +99,16 @@ def default_config_dir() -> Path:
     """
     override = os.environ.get(CONFIG_DIR_ENV)
     return Path(override) if override else Path(user_config_dir(APP_NAME))
+
+
+def default_data_dir() -> Path:
+    """Where the console keeps its data: the embedded backend's database, grid maps.
+
+    ``$GRID_CONSOLE_DATA_DIR`` if set, else the platform's per-user data directory
+    (``~/.local/share/grid-console`` on Linux).
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    return Path(override) if override else Path(user_data_dir(APP_NAME))
 
 
 @dataclass(slots=True)

@@ -27,7 +27,9 @@ def facts_of(case: Case, history: Sequence[HistoryEntry]) -> CaseFacts:
     Each step's deadline is the one recorded by the move that started the step: acceptance
     by the report, filing by the acceptance, the first dispatch by the filing. Handling is
     judged on the last order that was worked on (after a rework, the rework order), with
-    its final deadline after approved extensions.
+    its final deadline after approved extensions. A duplicate merged into another case
+    counts as voided as a duplicate: its report was valid, and its steps are judged on the
+    case it was merged into.
     """
     report = _first(history, "report")
     accept = _first(history, "accept")
@@ -62,7 +64,7 @@ def facts_of(case: Case, history: Sequence[HistoryEntry]) -> CaseFacts:
         verified_at=verified.at if verified is not None else None,
         closed_at=case.closed_at if case.state is CaseState.CLOSED else None,
         closing_type=case.closing_type,
-        voided=case.state is CaseState.VOIDED,
+        voided=case.state in (CaseState.VOIDED, CaseState.MERGED),
         void_reason_invalid=bool(void is not None and void.details.get("invalid_report", False)),
         rework_count=case.rework_count,
         extension_count=sum(o.extensions_granted for o in case.orders),

@@ -114,6 +114,7 @@ __all__ = [
     "CaseFacts",
     "Counts",
     "Dimension",
+    "EvaluatedGroup",
     "Indicators",
     "Period",
     "Ratio",
@@ -485,6 +486,22 @@ class Indicators(msgspec.Struct, frozen=True, kw_only=True):
             ),
             counts=c,
         )
+
+
+class EvaluatedGroup(msgspec.Struct, frozen=True, kw_only=True):
+    """One group's indicators with its display names: a row of an evaluation table.
+
+    Attributes:
+        key: The group's key in its dimension (department code, street code, user id...).
+        name_zh: Chinese name, ``""`` when unknown.
+        name_en: English name, ``""`` when unknown (a person's one name is in both).
+        indicators: The group's indicators.
+    """
+
+    key: str
+    name_zh: str = ""
+    name_en: str = ""
+    indicators: Indicators
 
 
 # Outcome of one timeliness step for one case in the period.

@@ -282,6 +282,15 @@ def _text(field: str, value: str, *, required: bool = True) -> str:
     return value
 
 
+def clean_text(field: str, value: str, *, required: bool = True) -> str:
+    """A free-text field of a command, stripped and checked (for moves outside this module).
+
+    Raises:
+        InvalidInput: empty although required, or longer than ``MAX_TEXT``.
+    """
+    return _text(field, value, required=required)
+
+
 def _aware(field: str, value: datetime) -> datetime:
     if value.tzinfo is None:
         raise InvalidInput(field, "must carry a time zone")
@@ -871,6 +880,9 @@ def _entry(
 
 REPORTER_ROLES = frozenset({Role.FIELD, Role.OPERATOR, Role.SUPERVISOR})
 
+CITIZEN_SOURCES = frozenset({Source.HOTLINE, Source.EMERGENCY_TRANSFER})
+"""Sources whose reporter is a citizen (name and phone from the report), not the user."""
+
 
 def open_case(
     report: NewReport,
@@ -894,7 +906,7 @@ def open_case(
     description = _text("description", report.description)
     reporter = (
         Reporter(kind="citizen", name=report.reporter_name, phone=report.reporter_phone)
-        if report.source in (Source.HOTLINE, Source.EMERGENCY_TRANSFER)
+        if report.source in CITIZEN_SOURCES
         else Reporter(kind="user", ident=actor.user_id, name=actor.name)
     )
     draft = Case(
@@ -942,6 +954,40 @@ def merge_into(target: Case, duplicate: Case, ctx: WorkflowContext) -> Transitio
     details = {"duplicate": duplicate.id, "duplicate_number": duplicate.number}
     entry = _entry(new, "merged_duplicate", target.state, ctx, "", details)
     return Transition(before=target, case=new, entry=entry)
+
+
+JOINT_NOTES = frozenset({"joint_convened", "joint_completed", "joint_cancelled"})
+"""History moves that record a joint operation (联勤联动) convened for a case, completed
+with its outcome (the feedback the joint action brings back), or cancelled."""
+
+
+def note_joint_operation(
+    case: Case, move: str, note: str, details: dict[str, Any], ctx: WorkflowContext
+) -> Transition:
+    """Record in a case's history what a joint operation convened for it did.
+
+    The case's state and clocks do not change: the joint action is how the joint-action
+    office works the order, and the office still feeds back and the case is still verified
+    through the ordinary moves. Call in the transaction that changes the operation.
+
+    Args:
+        case: The case the operation was convened for.
+        move: One of ``JOINT_NOTES``.
+        note: The outcome or reason (free text, already checked), or the instructions.
+        details: The operation's id and what the console shows of it (units, agencies...).
+        ctx: Who and when.
+
+    Raises:
+        NotPermitted: the case is outside the actor's scope.
+    """
+    assert move in JOINT_NOTES, move
+    if not ctx.actor.covers(case.street_code):
+        raise NotPermitted(
+            case.number, case.state.value, move, f"the case is outside scope {ctx.actor.scope}"
+        )
+    new = replace(case, revision=case.revision + 1, updated_at=ctx.at)
+    entry = _entry(new, move, case.state, ctx, note, details)
+    return Transition(before=case, case=new, entry=entry)
 
 
 # --- the deadline clock ----------------------------------------------------------------

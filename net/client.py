@@ -50,20 +50,28 @@ from net.protocol import (
     PROTOCOL_VERSION,
     Ack,
     Bye,
+    CaseCountsResult,
     CasesPage,
     ClientKind,
     ClientMessage,
+    CoverageResult,
     Error,
     ErrorCode,
+    EvaluationResult,
     Event,
     Goodbye,
     GoodbyeReason,
+    HandoverResult,
+    HandoversPage,
     Hello,
     HistoryResult,
+    MapResult,
     PhotoResult,
     Ping,
     Pong,
+    PresenceResult,
     ServerMessage,
+    ShiftResult,
     SnapshotChunk,
     Synced,
     TrackResult,
@@ -72,10 +80,40 @@ from net.protocol import (
 
 log = logging.getLogger(__name__)
 
-Answer = Ack | HistoryResult | CasesPage | TrackResult | PhotoResult | Pong
+Answer = (
+    Ack
+    | HistoryResult
+    | CasesPage
+    | TrackResult
+    | PhotoResult
+    | MapResult
+    | EvaluationResult
+    | CaseCountsResult
+    | ShiftResult
+    | HandoversPage
+    | HandoverResult
+    | PresenceResult
+    | Pong
+)
 """What a successful request returns: an ``ack`` for a command, a result for a query."""
 
-ANSWER_TYPES: Final = (Ack, Error, HistoryResult, CasesPage, TrackResult, PhotoResult, Pong)
+ANSWER_TYPES: Final = (
+    Ack,
+    CoverageResult,
+    Error,
+    HistoryResult,
+    CasesPage,
+    TrackResult,
+    PhotoResult,
+    MapResult,
+    EvaluationResult,
+    CaseCountsResult,
+    ShiftResult,
+    HandoversPage,
+    HandoverResult,
+    PresenceResult,
+    Pong,
+)
 """Server messages that answer one request, by its id."""
 
 
@@ -789,6 +827,9 @@ class GridClient:
 
 _PREFIX: Final = {
     "Command": "c",
+    "JointCommand": "j",
+    "PatrolCommand": "pa",
+    "QueryCoverage": "q",
     "Report": "rp",
     "UploadPhoto": "u",
     "SetUnitStatus": "s",
@@ -797,6 +838,7 @@ _PREFIX: Final = {
     "QueryCases": "q",
     "QueryTrack": "q",
     "QueryPhoto": "q",
+    "QueryMap": "q",
 }
 """Id prefixes per request type: they make server logs readable at a glance."""
 

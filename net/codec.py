@@ -31,6 +31,7 @@ from net.protocol import (
     ErrorCode,
     FieldError,
     Hello,
+    MapResult,
     Message,
     PhotoResult,
     ServerMessage,
@@ -80,9 +81,14 @@ class ProtocolError(Exception):
 _encoder: Final = msgspec.json.Encoder()
 
 
+_LARGE: Final = (UploadPhoto, PhotoResult, MapResult)
+"""The messages that may use the large-frame limit: photos and the grid map."""
+_LARGE_TAGS: Final = frozenset(cls.__struct_config__.tag for cls in _LARGE)
+
+
 def frame_limit(message_type: type[Message] | str) -> int:
     """The largest frame allowed for a message type (a class or its ``type`` tag)."""
-    if message_type in (UploadPhoto, PhotoResult, "upload_photo", "photo_result"):
+    if message_type in _LARGE or message_type in _LARGE_TAGS:
         return MAX_PHOTO_FRAME_BYTES
     return MAX_FRAME_BYTES
 
@@ -133,7 +139,7 @@ class _Side:
     decoder: msgspec.json.Decoder[Any]
     tags: frozenset[str]
     other_tags: frozenset[str]
-    large_tag: str
+    large_tags: tuple[str, ...]
 
 
 def _tags(union: Any) -> frozenset[str]:
@@ -148,7 +154,7 @@ _FROM_CLIENT: Final = _Side(
     msgspec.json.Decoder(ClientMessage),
     _CLIENT_TAGS,
     _SERVER_TAGS,
-    "upload_photo",
+    tuple(sorted(_CLIENT_TAGS & _LARGE_TAGS)),
 )
 _FROM_SERVER: Final = _Side(
     "server",
@@ -156,7 +162,7 @@ _FROM_SERVER: Final = _Side(
     msgspec.json.Decoder(ServerMessage),
     _SERVER_TAGS,
     _CLIENT_TAGS,
-    "photo_result",
+    tuple(sorted(_SERVER_TAGS & _LARGE_TAGS)),
 )
 
 
@@ -211,6 +217,22 @@ def _decode_valid(frame: bytes | str, side: _Side) -> Any:
         raise _refusal(exc, frame, side) from exc
     except msgspec.DecodeError as exc:
         raise _malformed(exc) from exc
+    except DomainError as exc:
+        # A domain type that checks itself in __post_init__ with a domain error (the map's
+        # CodeFormat raises InvalidInput) is not wrapped by msgspec, which wraps only
+        # ValueError and TypeError; the frame is still just invalid.
+        try:
+            probe = _probe_decoder.decode(frame)
+        except msgspec.DecodeError as malformed:  # broken further on than the check
+            raise _malformed(malformed) from exc
+        kind = probe.type if isinstance(probe.type, str) else "message"
+        raise ProtocolError(
+            ErrorCode.INVALID_FIELD,
+            f"{kind}: {exc.message}",
+            field="$",
+            msg_type=kind[:MAX_ID_LENGTH],
+            id=_request_id(probe.id),
+        ) from exc
 
 
 def _frame_size(frame: bytes | str) -> int:
@@ -227,7 +249,8 @@ def _frame_size(frame: bytes | str) -> int:
 
 
 def _admit_large(frame: bytes | str, size: int, side: _Side) -> None:
-    """Let a frame over the general limit through only if it is a photo within its own."""
+    """Let a frame over the general limit through only if it is a photo or the map within
+    the large-frame limit."""
     kind: object = None
     request_id: str | None = None
     if size <= MAX_PHOTO_FRAME_BYTES:
@@ -236,13 +259,13 @@ def _admit_large(frame: bytes | str, size: int, side: _Side) -> None:
         except msgspec.DecodeError:
             pass  # neither JSON nor an object: too large either way
         else:
-            if probe.type == side.large_tag:
+            if probe.type in side.large_tags:
                 return
             kind, request_id = probe.type, _request_id(probe.id)
     raise ProtocolError(
         ErrorCode.FRAME_TOO_LARGE,
         f"frame of {size} bytes is over the {MAX_FRAME_BYTES}-byte limit; only "
-        f"{side.large_tag} may have up to {MAX_PHOTO_FRAME_BYTES}",
+        f"{' and '.join(side.large_tags)} may have up to {MAX_PHOTO_FRAME_BYTES}",
         msg_type=kind[:MAX_ID_LENGTH] if isinstance(kind, str) else None,
         id=request_id,
         details={"size": size, "limit": MAX_FRAME_BYTES},

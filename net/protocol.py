@@ -32,7 +32,21 @@ import msgspec
 
 from models.case import Case, CaseState, HistoryEntry
 from models.deadlines import Step
-from models.org import Team, Unit, UnitStatus, User
+from models.evaluation import Dimension, EvaluatedGroup
+from models.geography import CityMap
+from models.handover import (
+    Handover,
+    HandoverNotes,
+    HandoverState,
+    HandoverSummary,
+    ReminderLevel,
+    ShiftFigures,
+)
+from models.joint import AnyJointMove, Convene, JointEntry, JointOperation
+from models.org import Role, Team, Unit, UnitStatus, User
+from models.patrol import AnyPatrolMove, PatrolAssignment
+from models.response_templates import ResponseTemplate
+from models.shifts import Shift
 from models.workflow import AnyMove, NewReport
 
 PROTOCOL_VERSION: Final = 1
@@ -50,7 +64,8 @@ MAX_PHOTO_FRAME_BYTES: Final = 4 * -(-MAX_PHOTO_BYTES // 3) + 16 * 1024
 Photos travel base64-encoded inside an ordinary JSON text frame rather than as binary
 frames: one framing rule, one schema, and any websocket client can send them. The 33 %
 overhead is acceptable for a few photos per report. A server sets its websocket library's
-frame limit to this value and leaves the finer per-type limit to the codec.
+frame limit to this value and leaves the finer per-type limit to the codec. The grid map
+(:class:`MapResult`, about 1.9 MB for 5,000 cells) travels within the same limit.
 """
 
 MAX_ID_LENGTH: Final = 64
@@ -212,6 +227,65 @@ class Report(ClientMsg, tag="report", frozen=True, kw_only=True):
         _check_position("report.", self.report.lon, self.report.lat)
 
 
+class JointCommand(ClientMsg, tag="joint_command", frozen=True, kw_only=True):
+    """A move on a joint operation (联勤行动); answered by an :class:`Ack` or an :class:`Error`.
+
+    The ack's result is ``{"operation_id", "revision"}``; the events it caused (the
+    operation's ``joint_changed``, the units' ``unit_changed``, the case's note) come first.
+
+    Attributes:
+        id: Client-made id; a command resent with the same id is applied at most once.
+        operation_id: The operation; ``None`` exactly for ``convene``, which makes one.
+        expected_revision: The operation revision the user saw (``conflict`` if it moved
+            on); ``None`` skips the check (terminals acting on their own orders).
+        move: The move, exactly as :mod:`models.joint` defines it.
+    """
+
+    id: RequestId
+    operation_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    expected_revision: Revision | None = None
+    move: AnyJointMove
+
+    def __post_init__(self) -> None:
+        if isinstance(self.move, Convene):
+            if self.operation_id is not None:
+                raise FieldError("operation_id", "must be null for convene (it makes one)")
+            if self.expected_revision is not None:
+                raise FieldError("expected_revision", "must be null for convene")
+            _check_position("move.", self.move.lon, self.move.lat)
+        elif self.operation_id is None:
+            raise FieldError("operation_id", "is required for every move but convene")
+
+
+class PatrolCommand(ClientMsg, tag="patrol_command", frozen=True, kw_only=True):
+    """Assign or withdraw a unit's patrol area (责任区) for a shift.
+
+    Answered by an :class:`Ack` whose result is ``{"assignment_id"}``, after the
+    ``patrol_changed`` event.
+    """
+
+    id: RequestId
+    move: AnyPatrolMove
+
+
+class SetResponseTemplate(ClientMsg, tag="set_response_template", frozen=True, kw_only=True):
+    """Set the agencies a joint operation for a category calls for by default (its response
+    template, 预案); the district's supervisors and administrators only.
+
+    Answered by an :class:`Ack` whose result is ``{"category"}``, after the
+    ``response_template_changed`` event that every console receives.
+
+    Attributes:
+        category: The category code (``E0501``...).
+        agencies: Departments with field forces, each once, in the order the convening
+            form lists them; empty puts the catalogue's default back.
+    """
+
+    id: RequestId
+    category: Name
+    agencies: Annotated[list[Name], msgspec.Meta(max_length=50)]
+
+
 class UploadPhoto(ClientMsg, tag="upload_photo", frozen=True, kw_only=True):
     """A photo for a later report or feedback; the ack's result has its ``photo_id``.
 
@@ -288,6 +362,192 @@ class QueryPhoto(ClientMsg, tag="query_photo", frozen=True, kw_only=True):
     photo_id: Name
 
 
+class QueryEvaluation(ClientMsg, tag="query_evaluation", frozen=True, kw_only=True):
+    """Ask for the evaluation indicators (综合评价) of a period; answered by
+    :class:`EvaluationResult`.
+
+    Leaders, supervisors, operators and administrators may ask. A user limited to one street
+    evaluates the cases of that street only, in any dimension but ``district``, and may not
+    name another street. The server evaluates as of its own clock, by the counting rules of
+    :mod:`models.evaluation`.
+
+    Attributes:
+        id: Client-made id.
+        start: First instant of the period.
+        end: First instant after the period; at most 366 days after ``start``.
+        dimension: What a row is: a ``department``, ``street``, ``community``, ``team``,
+            ``person`` (a reporter), ``operator``, ``category``, or the ``district`` (one
+            row, key ``all``).
+        key: Only this group, answered even when nothing counted in it; ``unknown_id``
+            when the dimension has no such group.
+        after: Only groups whose key sorts after this one: the previous answer's
+            ``next_after``, for the next page.
+    """
+
+    id: RequestId
+    start: Time
+    end: Time
+    dimension: Dimension
+    key: Name | None = None
+    after: Name | None = None
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise FieldError("end", "must be after `start`")
+        if self.key is not None and self.after is not None:
+            raise FieldError("after", "pages groups; a query for one `key` has one")
+
+
+class QueryCaseCounts(ClientMsg, tag="query_case_counts", frozen=True, kw_only=True):
+    """Count the cases reported per hour in a period; answered by :class:`CaseCountsResult`.
+
+    The leader wall's baseline (the mean of the last seven days per hour of day). Who may
+    ask, and the street a user is limited to, as for :class:`QueryEvaluation`. Every case
+    reported in the period counts, whatever its source or state.
+
+    Attributes:
+        id: Client-made id.
+        start: First instant of the period.
+        end: First instant after the period; at most 31 days after ``start``.
+    """
+
+    id: RequestId
+    start: Time
+    end: Time
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise FieldError("end", "must be after `start`")
+
+
+class QueryMap(ClientMsg, tag="query_map", frozen=True, kw_only=True):
+    """Ask for the district's grid map; answered by :class:`MapResult`.
+
+    Any signed-in user may ask. A console asks only when it holds no map of the version the
+    snapshot names (``SnapshotChunk.map_version``), and keeps the answer on disk by version.
+    """
+
+    id: RequestId
+
+
+ShiftId = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^\d{4}-\d{2}-\d{2}/[a-z][a-z0-9_]{0,15}$",
+        description="A shift: its local start date and name, e.g. 2026-11-30/night.",
+    ),
+]
+HandoverId = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=MAX_ID_LENGTH,
+        description="A handover: scope and shift, e.g. 310115/2026-11-30/night.",
+    ),
+]
+Comment = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class GenerateHandover(ClientMsg, tag="generate_handover", frozen=True, kw_only=True):
+    """Generate the handover packet (交接班) of a shift in the user's scope, or regenerate
+    its draft or returned handover with the current state; supervisors only.
+
+    Answered by an ack (``result``: ``handover_id``, ``revision``) after the
+    ``handover_changed`` event.
+
+    Attributes:
+        shift_id: The shift handed over: the current one (``None``) or the one before.
+    """
+
+    id: RequestId
+    shift_id: ShiftId | None = None
+
+
+class SubmitHandover(ClientMsg, tag="submit_handover", frozen=True, kw_only=True):
+    """The outgoing supervisor submits the handover with their notes (again after a return).
+
+    Attributes:
+        expected_revision: The handover revision the supervisor saw; ``conflict`` if it
+            changed since. ``None`` skips the check.
+    """
+
+    id: RequestId
+    handover_id: HandoverId
+    expected_revision: Revision | None = None
+    notes: HandoverNotes
+
+
+class SignHandover(ClientMsg, tag="sign_handover", frozen=True, kw_only=True):
+    """The incoming supervisor signs a submitted handover: it becomes an immutable record."""
+
+    id: RequestId
+    handover_id: HandoverId
+    expected_revision: Revision | None = None
+    comment: Comment = ""
+
+
+class ReturnHandover(ClientMsg, tag="return_handover", frozen=True, kw_only=True):
+    """The incoming supervisor sends a submitted handover back with comments (required)."""
+
+    id: RequestId
+    handover_id: HandoverId
+    expected_revision: Revision | None = None
+    comments: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+class QueryShift(ClientMsg, tag="query_shift", frozen=True, kw_only=True):
+    """Ask for the shift running at ``at`` (default: now) and the handovers around it in the
+    user's scope; answered by :class:`ShiftResult`. Supervisors, leaders, administrators."""
+
+    id: RequestId
+    at: Time | None = None
+
+
+class QueryHandovers(ClientMsg, tag="query_handovers", frozen=True, kw_only=True):
+    """Search handovers in the user's scope, newest shift first; answered by
+    :class:`HandoversPage` (summaries; ``query_handover`` gives one whole).
+
+    Attributes:
+        shift_id: Only this shift's handovers.
+        supervisor: Only those this user (id) handed over or took over.
+        text: Only those whose notes, comments, supervisors or listed case numbers contain
+            this text.
+        states: Only handovers in one of these states.
+        limit: Most handovers in one page.
+        cursor: Opaque position returned as ``HandoversPage.next_cursor``.
+    """
+
+    id: RequestId
+    shift_id: ShiftId | None = None
+    supervisor: Name | None = None
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+    states: list[HandoverState] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    cursor: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)] | None = None
+
+
+class QueryHandover(ClientMsg, tag="query_handover", frozen=True, kw_only=True):
+    """Ask for one handover, whole; answered by :class:`HandoverResult`."""
+
+    id: RequestId
+    handover_id: HandoverId
+
+
+class QueryPresence(ClientMsg, tag="query_presence", frozen=True, kw_only=True):
+    """Ask who is signed in now, in the user's scope; answered by :class:`PresenceResult`.
+    Supervisors, leaders, administrators."""
+
+    id: RequestId
+
+
+class QueryCoverage(ClientMsg, tag="query_coverage", frozen=True, kw_only=True):
+    """Ask how much of a patrol area its unit's track has covered so far; answered by
+    :class:`CoverageResult`."""
+
+    id: RequestId
+    assignment_id: Annotated[int, msgspec.Meta(ge=1)]
+
+
 class Position(ClientMsg, tag="position", frozen=True, kw_only=True):
     """One fix from a field terminal (about 1 Hz).
 
@@ -354,14 +614,29 @@ ClientMessage: TypeAlias = (
     Hello
     | Command
     | Report
+    | JointCommand
+    | PatrolCommand
+    | SetResponseTemplate
     | UploadPhoto
     | QueryHistory
     | QueryCases
     | QueryTrack
     | QueryPhoto
+    | QueryEvaluation
+    | QueryCaseCounts
+    | QueryMap
+    | QueryCoverage
     | Position
     | PositionBatch
     | SetUnitStatus
+    | GenerateHandover
+    | SubmitHandover
+    | SignHandover
+    | ReturnHandover
+    | QueryShift
+    | QueryHandovers
+    | QueryHandover
+    | QueryPresence
     | Ping
     | Bye
 )
@@ -438,6 +713,12 @@ class SnapshotChunk(ServerMsg, tag="snapshot_chunk", frozen=True, kw_only=True):
         cases: Open cases and those closed recently; older ones through ``query_cases``.
         units: Field units with their last position and status.
         teams: Teams of field units.
+        joint_operations: Joint operations in the user's scope: the open ones and those
+            finished today (a field terminal: those of its units; a department: those its
+            units take part in).
+        patrols: Patrol assignments of units in the user's scope whose shift is not over.
+        response_templates: The response templates supervisors set (categories without
+            one use the catalogue's default); in the first chunk.
         catalogue_version: The category catalogue's content hash; a console whose
             catalogue differs shows that it is out of date.
         map_version: The grid map's content hash, likewise.
@@ -450,6 +731,9 @@ class SnapshotChunk(ServerMsg, tag="snapshot_chunk", frozen=True, kw_only=True):
     cases: list[Case] = msgspec.field(default_factory=list)
     units: list[Unit] = msgspec.field(default_factory=list)
     teams: list[Team] = msgspec.field(default_factory=list)
+    joint_operations: list[JointOperation] = msgspec.field(default_factory=list)
+    patrols: list[PatrolAssignment] = msgspec.field(default_factory=list)
+    response_templates: list[ResponseTemplate] = msgspec.field(default_factory=list)
     catalogue_version: str
     map_version: str
 
@@ -508,8 +792,60 @@ class UnitRemoved(EventBody, tag="unit_removed", frozen=True, kw_only=True):
     unit_id: str
 
 
+class HandoverChanged(EventBody, tag="handover_changed", frozen=True, kw_only=True):
+    """A shift's handover was generated, submitted, signed or returned (``move`` says which).
+
+    Sent to the supervisors, leaders and administrators whose scope covers the handover's.
+
+    Attributes:
+        handover: The handover as it is now (its ``revision`` grew).
+        move: ``generate``, ``submit``, ``sign`` or ``return``.
+    """
+
+    handover: Handover
+    move: str
+
+
+class JointChanged(EventBody, tag="joint_changed", frozen=True, kw_only=True):
+    """A joint operation was convened or moved on; replace the console's copy.
+
+    It reaches the consoles of the meeting point's and the participants' streets (and the
+    district's), the terminals of the participants' streets (their orders), and the
+    departments whose units take part.
+
+    Attributes:
+        operation: The operation as it is now (its ``revision`` grew).
+        entry: What happened: the move, the unit it concerns, who made it.
+    """
+
+    operation: JointOperation
+    entry: JointEntry
+
+
+class PatrolChanged(EventBody, tag="patrol_changed", frozen=True, kw_only=True):
+    """A patrol assignment was made or withdrawn; replace the console's copy."""
+
+    assignment: PatrolAssignment
+
+
+class ResponseTemplateChanged(
+    EventBody, tag="response_template_changed", frozen=True, kw_only=True
+):
+    """A supervisor set (or reset: ``agencies`` empty) a category's response template."""
+
+    template: ResponseTemplate
+
+
 AnyEventBody: TypeAlias = (
-    CaseChanged | DeadlineWarning | DeadlineOverdue | UnitChanged | UnitRemoved
+    CaseChanged
+    | DeadlineWarning
+    | DeadlineOverdue
+    | UnitChanged
+    | UnitRemoved
+    | HandoverChanged
+    | JointChanged
+    | PatrolChanged
+    | ResponseTemplateChanged
 )
 """Every kind of event body."""
 
@@ -700,6 +1036,165 @@ class PhotoResult(ServerMsg, tag="photo_result", frozen=True, kw_only=True):
     data: PhotoData
 
 
+class EvaluationResult(ServerMsg, tag="evaluation_result", frozen=True, kw_only=True):
+    """The indicators per group, in key order (answer to :class:`QueryEvaluation`).
+
+    Attributes:
+        id: The query's id.
+        start: The period's start, as asked.
+        end: The period's end, as asked.
+        dimension: The dimension, as asked.
+        as_of: The server's clock when it evaluated: later events do not count, and a
+            deadline after it is not yet due.
+        rows: One per group with anything to count in the period (or the one group asked
+            for), at most 500; names are ``""`` when unknown.
+        next_after: When more groups follow, the ``after`` that asks for them.
+    """
+
+    id: str
+    start: Time
+    end: Time
+    dimension: Dimension
+    as_of: Time
+    rows: list[EvaluatedGroup]
+    next_after: str | None = None
+
+
+class CaseCountsResult(ServerMsg, tag="case_counts_result", frozen=True, kw_only=True):
+    """Cases reported per hour (answer to :class:`QueryCaseCounts`).
+
+    Attributes:
+        id: The query's id.
+        start: The period's start, as asked.
+        end: The period's end, as asked.
+        as_of: The server's clock when it counted.
+        hourly: Cases reported in each hour: ``hourly[i]`` counts ``[start + i h,
+            start + (i + 1) h)``, the last hour cut at ``end``.
+    """
+
+    id: str
+    start: Time
+    end: Time
+    as_of: Time
+    hourly: list[int]
+
+
+class CoverageResult(ServerMsg, tag="coverage_result", frozen=True, kw_only=True):
+    """How much of a patrol area its unit's recorded track covered (answer to
+    :class:`QueryCoverage`).
+
+    Attributes:
+        assignment_id: The assignment.
+        unit_id: Its unit.
+        cells: Every assigned cell (the named ones and those of the named streets), sorted.
+        visited: The assigned cells the track passed through, sorted.
+        share: ``len(visited) / len(cells)``.
+        fixes: Recorded fixes of the unit within the shift so far.
+        until: The end of the stretch counted: now, or the shift's end if it is over.
+    """
+
+    id: str
+    assignment_id: int
+    unit_id: str
+    cells: list[str]
+    visited: list[str]
+    share: Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
+    fixes: int
+    until: Time
+
+
+class MapResult(ServerMsg, tag="map_result", frozen=True, kw_only=True):
+    """The district's whole grid map: boundary, streets, communities and cells (WGS-84).
+
+    ``map.version`` is the content hash the snapshot names as ``map_version``; a receiver
+    checks it with :meth:`~models.geography.CityMap.verify_version`. About 1.9 MB for
+    5,000 cells, so it may use the large-frame limit (``MAX_PHOTO_FRAME_BYTES``).
+    """
+
+    id: str
+    map: CityMap
+
+
+class ShiftResult(ServerMsg, tag="shift_result", frozen=True, kw_only=True):
+    """The shift running at the time asked about, and the handovers around it.
+
+    Attributes:
+        shift: The shift.
+        previous: The shift before it.
+        next: The shift after it.
+        handover: The shift's handover in the user's scope, if generated.
+        previous_handover: The previous shift's handover, if generated.
+        reminder: How urgently the previous handover must be chased now: 0 none (signed,
+            or not late), 1 remind, 2 remind again, 3 escalate to the leader.
+        reminder_minutes: Minutes after a shift's end at which levels 1, 2, 3 begin.
+        figures: The shift's figures in the user's scope so far (all of them for a shift
+            that is over), counted as a handover packet generated now would count them.
+        as_of: The server's clock when it answered: the figures are as of then.
+    """
+
+    id: str
+    shift: Shift
+    previous: Shift
+    next: Shift
+    handover: Handover | None = None
+    previous_handover: Handover | None = None
+    reminder: ReminderLevel = ReminderLevel.NONE
+    reminder_minutes: list[int] = msgspec.field(default_factory=list)
+    figures: ShiftFigures = msgspec.field(default_factory=ShiftFigures)
+    as_of: Time | None = None
+
+
+class HandoversPage(ServerMsg, tag="handovers_page", frozen=True, kw_only=True):
+    """One page of a handover search; ``next_cursor`` is ``None`` on the last page."""
+
+    id: str
+    handovers: list[HandoverSummary]
+    next_cursor: str | None = None
+
+
+class HandoverResult(ServerMsg, tag="handover_result", frozen=True, kw_only=True):
+    """One handover, whole."""
+
+    id: str
+    handover: Handover
+
+
+class SignedIn(msgspec.Struct, frozen=True, kw_only=True):
+    """One signed-in connection (a user may hold several).
+
+    Attributes:
+        user_id: Who.
+        name: Their name.
+        role: Their role.
+        scope: Their scope (the district or a street/town).
+        client_kind: What they are signed in with.
+        client_id: Which console or terminal (the ``client_id`` of its hello).
+        since: When this connection signed in.
+    """
+
+    user_id: str
+    name: str
+    role: Role
+    scope: str
+    client_kind: ClientKind
+    client_id: str
+    since: Time
+
+
+class PresenceResult(ServerMsg, tag="presence_result", frozen=True, kw_only=True):
+    """Who is signed in now (answer to :class:`QueryPresence`): the connections of users
+    whose scope lies in the asker's, the oldest first.
+
+    Attributes:
+        as_of: The server's clock when it answered.
+        sessions: The signed-in connections.
+    """
+
+    id: str
+    as_of: Time
+    sessions: list[SignedIn]
+
+
 class Pong(ServerMsg, tag="pong", frozen=True, kw_only=True):
     """Answer to :class:`Ping`: ``sent_at`` echoed, plus the server's clock."""
 
@@ -741,6 +1236,14 @@ ServerMessage: TypeAlias = (
     | CasesPage
     | TrackResult
     | PhotoResult
+    | EvaluationResult
+    | CaseCountsResult
+    | MapResult
+    | CoverageResult
+    | ShiftResult
+    | HandoversPage
+    | HandoverResult
+    | PresenceResult
     | Pong
     | Goodbye
 )

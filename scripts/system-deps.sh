@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: PostgreSQL (a private cluster is started by the tests),
 # Xvfb, xdotool and x11-apps (a real window, and xwd to grab the screen), CJK fonts (Chinese
-# text), and the X libraries Qt >= 6.5 needs on X11. Installs what is missing when run as
-# root; otherwise says what to install.
+# text), poppler-utils (pdftotext reads back the handover PDF), and the X libraries Qt >= 6.5
+# needs on X11. Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 
-packages=(postgresql xvfb x11-apps xdotool fonts-noto-cjk libxcb-cursor0 libegl1 libxkbcommon-x11-0
-          libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
+packages=(postgresql xvfb x11-apps xdotool fonts-noto-cjk poppler-utils
+          libxcb-cursor0 libegl1 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
           libxcb-image0 libxcb-render-util0 libgl1 libfontconfig1 libdbus-1-3)
 
 missing=()

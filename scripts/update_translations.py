@@ -64,10 +64,14 @@ def unfinished(ts: Path) -> list[tuple[str, str]]:
         name = context.findtext("name", "")
         for message in context.iter("message"):
             translation = message.find("translation")
+            forms = [translation] if translation is not None else []
+            if message.get("numerus") == "yes" and translation is not None:
+                forms = list(translation.iter("numerusform"))  # plural forms of %n
             if (
                 translation is None
                 or translation.get("type") in {"unfinished", "vanished", "obsolete"}
-                or not (translation.text or "").strip()
+                or not forms
+                or not all((form.text or "").strip() for form in forms)
             ):
                 missing.append((name, message.findtext("source", "")))
     return missing

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
             None (tests pass a temporary directory).
         apply_preferences: Install the remembered language (else the system's) and theme on
             the application. False leaves language and theme to the caller.
+        preferences: The preferences, when the caller shares them with other parts (the
+            urgent-case alert): the window changes and saves that very object. Read from
+            ``config_dir`` when None.
         parent: Owning widget (normally None).
 
     Signals:
@@ -154,6 +158,7 @@ class MainWindow(QMainWindow):
         registry: ActionRegistry | None = None,
         config_dir: Path | None = None,
         apply_preferences: bool = True,
+        preferences: Preferences | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -165,7 +170,9 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowTabbedDocks
         )
         self._preferences_store = PreferencesStore(config_dir)
-        self.preferences: Preferences = self._preferences_store.load()
+        self.preferences: Preferences = (
+            preferences if preferences is not None else self._preferences_store.load()
+        )
         self.role = Role(role) if role is not None else Role(self.preferences.role)
         self.panel_factories: dict[str, PanelFactory] = dict(panel_factories or {})
         self.registry = registry if registry is not None else ActionRegistry()
@@ -193,6 +200,7 @@ class MainWindow(QMainWindow):
             self._register_screen_actions()
             self._build_panels()
         self.registry.add_listener(self._sync_actions)
+        self.registry.add_state_listener(self._refresh_checks)
         self.workspaces.track(MAIN_KEY, self)
         self.workspaces.screens_changed.connect(self._on_screens_changed)
         app.focusWindowChanged.connect(self._on_focus_window_changed)
@@ -542,6 +550,7 @@ class MainWindow(QMainWindow):
             # Torn-off panels are windows of their own: shortcuts must work there too.
             qaction.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         qaction.setCheckable(action.checkable)
+        qaction.setEnabled(action.is_enabled())
         qaction.triggered.connect(lambda _checked=False, a=action: self._run(a))
         self.addAction(qaction)
         return qaction
@@ -551,10 +560,17 @@ class MainWindow(QMainWindow):
         self._refresh_checks()
 
     def _refresh_checks(self) -> None:
+        # Docks still report visibility while the window is torn down at exit.
+        if not shiboken6.isValid(self):
+            return
         for action in self.registry:
             qaction = self._qactions.get(action.id)
-            if qaction is not None and action.checked is not None:
+            if qaction is None:
+                continue
+            if action.checked is not None:
                 qaction.setChecked(action.checked())
+            if action.enabled is not None:
+                qaction.setEnabled(action.enabled())
 
     @contextlib.contextmanager
     def _batch(self) -> Iterator[None]:

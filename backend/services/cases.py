@@ -11,9 +11,6 @@ case-number counter) so writers cannot deadlock.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import math
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -24,18 +21,18 @@ from sqlalchemy import bindparam, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
 
 from backend.services import events as eventlog
 from backend.services.clock import Clock, utc_now
+from backend.services.cursors import decode_cursor, encode_cursor, filter_key
 from backend.services.errors import Conflict
+from backend.services.evaluation import record_facts
 from backend.services.records import CaseChange, CasePage, CaseQuery, CommittedEvent
 from backend.store.database import Database
 from backend.store.migrate import check_schema
 from backend.store.orm import (
     CaseNumberCounterRow,
     CaseRow,
-    CommandRow,
     HistoryRow,
     OrderRow,
     PhotoRow,
@@ -71,9 +68,6 @@ MAX_PAGE = 500
 MAX_EVENTS = 10_000
 """Most events one ``events_since`` call returns."""
 
-MAX_COMMAND_KEY = 200
-"""Longest command key (user id and client-made command id)."""
-
 # Statements of the write path, built once: each move runs about eight of them, and
 # building them anew with literal values costs more than SQLite takes to run them.
 _CASES = table(CaseRow)
@@ -93,9 +87,6 @@ _UPDATE_ORDER = _ORDERS.update().where(
     _ORDERS.c.case_id == bindparam("b_case"), _ORDERS.c.no == bindparam("b_no")
 )
 _INSERT_HISTORY = table(HistoryRow).insert()
-_COMMANDS = table(CommandRow)
-_INSERT_COMMAND = _COMMANDS.insert()
-_FIND_COMMAND = select(_COMMANDS.c.event_seq).where(_COMMANDS.c.key == bindparam("key"))
 _FIND_PHOTOS = select(PhotoRow.id).where(PhotoRow.id.in_(bindparam("ids", expanding=True)))
 _NEXT_OF_DAY = {
     name: (
@@ -258,35 +249,12 @@ class CaseService:
         self, command_key: str | None, write: Callable[[Connection], CommittedEvent]
     ) -> CommittedEvent:
         """Run ``write`` in one write transaction, at most once per ``command_key``."""
-        if command_key is None:
-            with self.db.transaction(write=True) as conn:
-                return write(conn)
-        if not isinstance(command_key, str) or not 1 <= len(command_key) <= MAX_COMMAND_KEY:
-            raise InvalidInput("command_key", f"give 1 to {MAX_COMMAND_KEY} characters")
-        try:
-            with self.db.transaction(write=True) as conn:
-                done = _replayed(conn, command_key)
-                if done is not None:
-                    return done
-                event = write(conn)
-                conn.execute(
-                    _INSERT_COMMAND, {"key": command_key, "event_seq": event.seq, "at": event.at}
-                )
-                return event
-        except IntegrityError:
-            # PostgreSQL: a retry of the same command committed while this one ran (SQLite's
-            # write lock rules that out). Answer as the first one was answered.
-            with self.db.transaction() as conn:
-                done = _replayed(conn, command_key)
-            if done is None:
-                raise
-            return done
+        return eventlog.write_once(self.db, command_key, write)
 
     def find_command(self, command_key: str) -> int | None:
         """The event number a command already applied committed, or ``None``."""
         with self.db.transaction() as conn:
-            seq = conn.execute(_FIND_COMMAND, {"key": command_key}).scalar()
-        return None if seq is None else int(seq)
+            return eventlog.find_command(conn, command_key)
 
     # --- reads -------------------------------------------------------------------------
 
@@ -386,14 +354,14 @@ class CaseService:
         if query.reported_to is not None:
             stmt = stmt.where(CaseRow.reported_at < query.reported_to)
         if query.cursor is not None:
-            after_at, after_id = _decode_cursor(query.cursor, key)
+            after_at, after_id = decode_cursor(query.cursor, key, int)
             stmt = stmt.where(tuple_(CaseRow.reported_at, CaseRow.id) < (after_at, after_id))
         stmt = stmt.order_by(CaseRow.reported_at.desc(), CaseRow.id.desc()).limit(query.limit + 1)
         with self.db.transaction() as conn:
             rows = conn.execute(stmt).all()
         more = len(rows) > query.limit
         rows = rows[: query.limit]
-        cursor = _encode_cursor(rows[-1].reported_at, rows[-1].id, key) if more else None
+        cursor = encode_cursor(rows[-1].reported_at, rows[-1].id, key) if more else None
         return CasePage(cases=tuple(r.data for r in rows), next_cursor=cursor)
 
     @staticmethod
@@ -402,7 +370,7 @@ class CaseService:
 
         The cursor is only valid with the same filters (and actor scope) as ``query``.
         """
-        return _encode_cursor(case.reported_at, case.id, _filter_key(query, actor))
+        return encode_cursor(case.reported_at, case.id, _filter_key(query, actor))
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -456,12 +424,6 @@ def _next_number(conn: Connection, at: datetime) -> str:
     # An upsert: the day's first report makes the row, the others count up in it.
     n = int(conn.execute(_NEXT_OF_DAY[conn.dialect.name], {"day": day}).scalar_one())
     return f"{NUMBER_PREFIX}{day:%Y%m%d}-{n:04d}"
-
-
-def _replayed(conn: Connection, command_key: str) -> CommittedEvent | None:
-    """The event a command already applied committed, or ``None``."""
-    seq = conn.execute(_FIND_COMMAND, {"key": command_key}).scalar()
-    return None if seq is None else eventlog.event_by_seq(conn, seq)
 
 
 def _check_photos(conn: Connection, photos: Iterable[str]) -> None:
@@ -564,7 +526,8 @@ def _write_case(conn: Connection, transition: Transition) -> None:
 
 
 def _record(conn: Connection, seq: int, transition: Transition) -> CommittedEvent:
-    """Write the history entry, the numbered event and the audit row of a transition."""
+    """Write the history entry, the evaluation record, the numbered event and the audit row
+    of a transition."""
     case, entry = transition.case, transition.entry
     conn.execute(
         _INSERT_HISTORY,
@@ -577,6 +540,7 @@ def _record(conn: Connection, seq: int, transition: Transition) -> CommittedEven
             "entry": entry,
         },
     )
+    record_facts(conn, transition)
     # Plain JSON values (lists, not tuples), exactly what a reader gets back from the table.
     payload = msgspec.json.decode(msgspec.json.encode(CaseChange(case=case, entry=entry)))
     event = eventlog.append_event(
@@ -595,6 +559,26 @@ def _record(conn: Connection, seq: int, transition: Transition) -> CommittedEven
         after=case,
     )
     return event
+
+
+def lock_case(conn: Connection, case_id: int) -> Case:
+    """Load and lock one case in the caller's write transaction, for a change that another
+    record makes with it (a joint operation's note in the case history).
+
+    Raises:
+        UnknownId: no such case.
+    """
+    return _lock_cases(conn, [case_id])[case_id]
+
+
+def commit_transition(
+    conn: Connection, transition: Transition, seq: int | None = None
+) -> CommittedEvent:
+    """Write a case transition in the caller's write transaction: the case and its orders,
+    the history entry, the numbered event (numbered here unless ``seq`` was taken already in
+    this transaction) and the audit row."""
+    _write_case(conn, transition)
+    return _record(conn, eventlog.next_seq(conn) if seq is None else seq, transition)
 
 
 # --- search helpers ----------------------------------------------------------------------
@@ -626,21 +610,4 @@ def _filter_key(query: CaseQuery, actor: Actor | None) -> str:
         query.reported_to.isoformat() if query.reported_to else None,
         scope,
     ]
-    return hashlib.blake2s(msgspec.json.encode(filters), digest_size=6).hexdigest()
-
-
-def _encode_cursor(reported_at: datetime, case_id: int, key: str) -> str:
-    raw = msgspec.json.encode([reported_at.isoformat(), case_id, key])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, key: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at_text, case_id, cursor_key = msgspec.json.decode(raw, type=tuple[str, int, str])
-        at = datetime.fromisoformat(at_text)
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise InvalidInput("cursor", "is not a cursor this server issued") from None
-    if cursor_key != key or at.tzinfo is None:
-        raise InvalidInput("cursor", "belongs to a search with other filters; start again")
-    return at, case_id
+    return filter_key(filters)

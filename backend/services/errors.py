@@ -6,7 +6,8 @@ from models.errors import DomainError
 
 
 class Conflict(DomainError):
-    """A command was made against an older revision of a case than the stored one.
+    """A command was made against an older revision of a case (or a handover, as ``kind``
+    says) than the stored one.
 
     The loser of two dispatchers racing on one case gets this, names the case and both
     revisions, and can reload the case and decide again.
@@ -14,10 +15,10 @@ class Conflict(DomainError):
 
     code = "conflict"
 
-    def __init__(self, case: str, expected: int, actual: int) -> None:
+    def __init__(self, case: str, expected: int, actual: int, *, kind: str = "case") -> None:
         super().__init__(
-            f"case {case} changed meanwhile: the command was made against revision "
-            f"{expected}, the case is now at revision {actual}; reload it and try again",
+            f"{kind} {case} changed meanwhile: the command was made against revision "
+            f"{expected}, the {kind} is now at revision {actual}; reload it and try again",
             case=case,
             expected=expected,
             actual=actual,

@@ -13,14 +13,22 @@ that every writer waits in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from backend.services.records import CommittedEvent
-from backend.store.orm import AuditRow, EventCounterRow, EventRow, table
+from backend.store.database import Database
+from backend.store.orm import AuditRow, CommandRow, EventCounterRow, EventRow, table
+from models.errors import InvalidInput
+from models.org import Actor
+
+MAX_COMMAND_KEY = 200
+"""Longest command key (user id and client-made command id)."""
 
 _COUNTER = table(EventCounterRow)
 _EVENTS = table(EventRow)
@@ -31,6 +39,9 @@ _NEXT_SEQ = (
     .returning(_COUNTER.c.last)
 )
 _LAST_SEQ = select(_COUNTER.c.last)
+_COMMANDS = table(CommandRow)
+_INSERT_COMMAND = _COMMANDS.insert()
+_FIND_COMMAND = select(_COMMANDS.c.event_seq).where(_COMMANDS.c.key == bindparam("key"))
 _INSERT_EVENT = _EVENTS.insert()
 _INSERT_AUDIT = table(AuditRow).insert()
 _COLUMNS = (_EVENTS.c.seq, _EVENTS.c.at, _EVENTS.c.kind, _EVENTS.c.case_id, _EVENTS.c.payload)
@@ -106,6 +117,41 @@ def append_audit(
     )
 
 
+def append_change(
+    conn: Connection,
+    *,
+    at: datetime,
+    kind: str,
+    payload: Any,
+    actor: Actor,
+    action: str,
+    target: str,
+    before: Any,
+    after: Any,
+    seq: int | None = None,
+) -> CommittedEvent:
+    """An actor's change to a record other than a case: its numbered event (not filed under
+    a case) and the audit row saying who made it.
+
+    Args are those of :func:`append_event` and :func:`append_audit`; the audit's who comes
+    from ``actor``.
+    """
+    event = append_event(conn, seq=seq, at=at, kind=kind, case_id=None, payload=payload)
+    append_audit(
+        conn,
+        event_seq=event.seq,
+        actor_id=actor.user_id,
+        role=actor.role.value,
+        terminal=actor.terminal,
+        at=at,
+        action=action,
+        target=target,
+        before=before,
+        after=after,
+    )
+    return event
+
+
 def last_seq(conn: Connection) -> int:
     """Number of the last committed event (0 before the first)."""
     return int(conn.execute(_LAST_SEQ).scalar_one())
@@ -126,3 +172,51 @@ def _event(row: Any) -> CommittedEvent:  # a Row of _COLUMNS
     return CommittedEvent(
         seq=row.seq, at=row.at, kind=row.kind, case_id=row.case_id, payload=row.payload
     )
+
+
+def write_once(
+    db: Database, command_key: str | None, write: Callable[[Connection], CommittedEvent]
+) -> CommittedEvent:
+    """Run ``write`` in one write transaction, at most once per ``command_key``.
+
+    A command already applied is not applied again: the event it committed is returned
+    instead, so a client that resends a command after a lost connection gets the same answer.
+
+    Raises:
+        InvalidInput: ``command_key`` is empty or longer than ``MAX_COMMAND_KEY``.
+    """
+    if command_key is None:
+        with db.transaction(write=True) as conn:
+            return write(conn)
+    if not isinstance(command_key, str) or not 1 <= len(command_key) <= MAX_COMMAND_KEY:
+        raise InvalidInput("command_key", f"give 1 to {MAX_COMMAND_KEY} characters")
+    try:
+        with db.transaction(write=True) as conn:
+            done = _replayed(conn, command_key)
+            if done is not None:
+                return done
+            event = write(conn)
+            conn.execute(
+                _INSERT_COMMAND, {"key": command_key, "event_seq": event.seq, "at": event.at}
+            )
+            return event
+    except IntegrityError:
+        # PostgreSQL: a retry of the same command committed while this one ran (SQLite's
+        # write lock rules that out). Answer as the first one was answered.
+        with db.transaction() as conn:
+            done = _replayed(conn, command_key)
+        if done is None:
+            raise
+        return done
+
+
+def find_command(conn: Connection, command_key: str) -> int | None:
+    """The event number a command already applied committed, or ``None``."""
+    seq = conn.execute(_FIND_COMMAND, {"key": command_key}).scalar()
+    return None if seq is None else int(seq)
+
+
+def _replayed(conn: Connection, command_key: str) -> CommittedEvent | None:
+    """The event a command already applied committed, or ``None``."""
+    seq = find_command(conn, command_key)
+    return None if seq is None else event_by_seq(conn, seq)

@@ -8,6 +8,14 @@ from typing import Any
 import msgspec
 
 from models.case import Case, CaseState, HistoryEntry
+from models.handover import (
+    Handover,
+    HandoverState,
+    HandoverSummary,
+    ReminderLevel,
+    ShiftFigures,
+)
+from models.shifts import Shift
 
 
 class CaseChange(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,3 +106,57 @@ class Photo(msgspec.Struct, frozen=True, kw_only=True):
     size: int
     sha256: str
     created_at: datetime
+
+
+class HandoverQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters and page size of a handover search; results run newest shift first.
+
+    Attributes:
+        shift_id: Only the handovers of this shift (``"2026-11-30/night"``).
+        supervisor: Only those this user handed over or took over (user id).
+        text: Only those whose notes, comments, supervisors or listed case numbers contain
+            this text (case-insensitive).
+        states: Any of these states (empty: all).
+        limit: Handovers per page, 1 to ``MAX_HANDOVER_PAGE``.
+        cursor: ``HandoverPage.next_cursor`` of the previous page, with the same filters.
+    """
+
+    shift_id: str | None = None
+    supervisor: str | None = None
+    text: str | None = None
+    states: tuple[HandoverState, ...] = ()
+    limit: int = 20
+    cursor: str | None = None
+
+
+class HandoverPage(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of a handover search; ``next_cursor`` is ``None`` on the last page."""
+
+    handovers: tuple[HandoverSummary, ...]
+    next_cursor: str | None
+
+
+class ShiftStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """The current shift and the handovers around it, as one user's scope sees them.
+
+    Attributes:
+        shift: The shift running at the instant asked about.
+        previous: The shift before it, whose handover should be signed by now.
+        next: The shift after it.
+        handover: The current shift's handover in the user's scope, if generated.
+        previous_handover: The previous shift's handover, if generated.
+        reminder: How urgently the previous handover must be chased (0: not at all).
+        reminder_minutes: The schedule's reminder thresholds after a shift's end.
+        figures: The shift's figures so far, counted as a handover packet counts them.
+        as_of: The instant the figures (and the reminder) were taken at.
+    """
+
+    shift: Shift
+    previous: Shift
+    next: Shift
+    handover: Handover | None = None
+    previous_handover: Handover | None = None
+    reminder: ReminderLevel = ReminderLevel.NONE
+    reminder_minutes: tuple[int, ...] = ()
+    figures: ShiftFigures = msgspec.field(default_factory=ShiftFigures)
+    as_of: datetime | None = None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import msgspec
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from backend.services.clock import Clock, utc_now
-from backend.services.events import append_audit, append_event
+from backend.services.events import append_change
 from backend.services.records import CommittedEvent
 from backend.store.database import Database
 from backend.store.orm import TeamRow, UnitRow, table
@@ -23,7 +25,7 @@ _SET_STATUS = (
 )
 
 
-def _unit(row: Any) -> Unit:
+def unit_from_row(row: Any) -> Unit:
     """A unit from a ``units`` row (ORM object or Core row: same attribute names)."""
     return Unit(
         unit_id=row.unit_id,
@@ -50,7 +52,9 @@ class UnitService:
     def load(self) -> tuple[list[Unit], list[Team]]:
         """Every unit with its last stored fix, and every team."""
         with self.db.session() as session:
-            units = [_unit(r) for r in session.scalars(select(UnitRow).order_by(UnitRow.unit_id))]
+            units = [
+                unit_from_row(r) for r in session.scalars(select(UnitRow).order_by(UnitRow.unit_id))
+            ]
             teams = [
                 Team(
                     team_id=r.team_id,
@@ -69,30 +73,34 @@ class UnitService:
         Raises:
             UnknownId: no such unit.
         """
-        now = self.clock()
         with self.db.transaction(write=True) as conn:
-            row = conn.execute(
-                select(_UNITS).where(_UNITS.c.unit_id == unit_id).with_for_update()
-            ).first()
-            if row is None:
-                raise UnknownId("unit", unit_id)
-            old = _unit(row)
-            new = msgspec.structs.replace(old, status=status, status_since=now)
-            conn.execute(
-                _SET_STATUS, {"b_unit": unit_id, "status": status.value, "status_since": now}
-            )
-            payload = {"kind": "unit_changed", "unit": msgspec.to_builtins(new)}
-            event = append_event(conn, at=now, kind="unit.status", case_id=None, payload=payload)
-            append_audit(
-                conn,
-                event_seq=event.seq,
-                actor_id=actor.user_id,
-                role=actor.role.value,
-                terminal=actor.terminal,
-                at=now,
-                action="set_unit_status",
-                target=f"unit {unit_id}",
-                before=old,
-                after=new,
-            )
-        return event
+            return write_status(conn, unit_id, status, actor, self.clock())
+
+
+def write_status(
+    conn: Connection, unit_id: str, status: UnitStatus, actor: Actor, at: datetime
+) -> CommittedEvent:
+    """Change a unit's duty status in the caller's write transaction: the row, a numbered
+    ``unit_changed`` event and an audit row (a joint operation moves its units this way).
+
+    Raises:
+        UnknownId: no such unit.
+    """
+    row = conn.execute(select(_UNITS).where(_UNITS.c.unit_id == unit_id).with_for_update()).first()
+    if row is None:
+        raise UnknownId("unit", unit_id)
+    old = unit_from_row(row)
+    new = msgspec.structs.replace(old, status=status, status_since=at)
+    conn.execute(_SET_STATUS, {"b_unit": unit_id, "status": status.value, "status_since": at})
+    payload = {"kind": "unit_changed", "unit": msgspec.to_builtins(new)}
+    return append_change(
+        conn,
+        at=at,
+        kind="unit.status",
+        payload=payload,
+        actor=actor,
+        action="set_unit_status",
+        target=f"unit {unit_id}",
+        before=old,
+        after=new,
+    )

@@ -64,6 +64,8 @@ class Behaviour:
         operator_delay: Per step of accept, file, dispatch.
         sign_delay: Before a department signs for (or returns) an order.
         verify_delay: Before the supervisor's verdict.
+        acknowledge_delay: Before a unit's terminal confirms a joint operation's order.
+        depart_delay: From that confirmation to setting off for the meeting point.
     """
 
     auto_dispatch: float = 0.7
@@ -74,6 +76,8 @@ class Behaviour:
     operator_delay: tuple[float, float] = (30.0, 240.0)
     sign_delay: tuple[float, float] = (120.0, 1200.0)
     verify_delay: tuple[float, float] = (300.0, 1800.0)
+    acknowledge_delay: tuple[float, float] = (20.0, 120.0)
+    depart_delay: tuple[float, float] = (10.0, 90.0)
     min_handling: float = 300.0
 
 

@@ -24,6 +24,7 @@ from backend.limits import TokenBucket
 from backend.simulator.actors import Step, need_key
 from backend.simulator.clock import SimClock
 from models.case import Case
+from models.joint import JointOperation
 from models.org import Unit, UnitStatus
 from net.client import Answer, ClientClosed, ClientStatus, GridClient, RequestFailed, StatusChange
 from net.protocol import (
@@ -31,6 +32,7 @@ from net.protocol import (
     ClientMessage,
     Command,
     Event,
+    JointChanged,
     SetUnitStatus,
     SnapshotChunk,
 )
@@ -82,6 +84,7 @@ class Desk:
         on_planned: Called when a step is planned (e.g. to send a supervisor on the way).
         on_done: Called after a step was answered (``True``: acknowledged).
         on_units: Called with the units and the map version of every complete snapshot.
+        on_joint: Called with every joint operation a snapshot or an event brings.
     """
 
     def __init__(
@@ -94,6 +97,7 @@ class Desk:
         on_planned: StepHook | None = None,
         on_done: DoneHook | None = None,
         on_units: Callable[[list[Unit], str], None] | None = None,
+        on_joint: Callable[[JointOperation], None] | None = None,
     ) -> None:
         self.name = name
         self.client = client
@@ -102,6 +106,7 @@ class Desk:
         self.on_planned = on_planned
         self.on_done = on_done
         self.on_units = on_units
+        self.on_joint = on_joint
         self.cases: dict[int, Case] = {}
         self.stats = DeskStats()
         self.stopped = asyncio.Event()
@@ -174,6 +179,9 @@ class Desk:
         self.cases = {c.id: c for part in chunks for c in part.cases if not c.state.is_terminal}
         if self.on_units is not None:
             self.on_units([u for part in chunks for u in part.units], chunk.map_version)
+        if self.on_joint is not None:
+            for op in (op for part in chunks for op in part.joint_operations):
+                self.on_joint(op)
         for case in list(self.cases.values()):
             self._replan(case)
 
@@ -183,6 +191,8 @@ class Desk:
         # reconciled from snapshots (see FieldForce.observe).
         if isinstance(body, CaseBody):
             self._take_case(body.case)
+        elif isinstance(body, JointChanged) and self.on_joint is not None:
+            self.on_joint(body.operation)
 
     def _take_case(self, case: Case) -> None:
         if case.state.is_terminal:
@@ -256,13 +266,31 @@ class Desk:
         except Exception:
             log.exception("%s: a request failed", self.name)
 
-    def submit(self, message: ClientMessage, what: str) -> None:
-        """Send a request in the background (a report); the outcome is logged."""
+    def submit(
+        self,
+        message: ClientMessage,
+        what: str,
+        on_answer: Callable[[Answer | None], None] | None = None,
+    ) -> None:
+        """Send a request in the background (a report); the outcome is logged, and given
+        to ``on_answer`` (``None``: refused, lost or dropped)."""
         if len(self._tasks) >= MAX_WAITING:
             self.stats.dropped += 1
             log.warning("%s: %d requests waiting: %s dropped", self.name, len(self._tasks), what)
+            if on_answer is not None:
+                on_answer(None)
             return
-        self._spawn(self.send(message, what=what))
+        self._spawn(self._send_and_tell(message, what, on_answer))
+
+    async def _send_and_tell(
+        self,
+        message: ClientMessage,
+        what: str,
+        on_answer: Callable[[Answer | None], None] | None,
+    ) -> None:
+        answer = await self.send(message, what=what)
+        if on_answer is not None:
+            on_answer(answer)
 
     def queue_status(self, unit_id: str, status: UnitStatus) -> None:
         """Report a unit's new status; a newer status for the same unit replaces this one."""

@@ -4,7 +4,9 @@ Pure (no I/O): :meth:`FieldForce.advance` moves the clock on and returns the sta
 changes the terminals must report; :meth:`FieldForce.batch` gives the position fixes to
 send. A unit's status comes from its roster (patrol, break, off duty) unless it has a task:
 sent to a case it is ``en_route``, then ``busy`` (a department's unit handling it) or
-``on_scene`` (a grid supervisor verifying), until the task is released.
+``on_scene`` (a grid supervisor verifying), until the task is released. A unit ordered to a
+joint operation (:meth:`FieldForce.dispatch`) keeps the status the operation's moves gave
+it on the server.
 
 ``status`` holds what the server was last told. :meth:`observe` takes what a snapshot
 says instead, so a status change lost with a dropped connection is sent again.
@@ -31,11 +33,17 @@ MAX_TASK_SECONDS = 6 * 3600.0
 
 @dataclass
 class Task:
-    """A unit sent to a place for a case."""
+    """A unit sent to a place for a case or a joint operation.
+
+    Attributes:
+        told: The server learns the unit's statuses from the task's own moves (a joint
+            operation's departure and arrival), not from status changes sent for it.
+    """
 
     unit: int
     on_arrival: UnitStatus
     started: datetime
+    told: bool = False
 
 
 def starting_cells(
@@ -117,12 +125,15 @@ class FieldForce:
                 self.release(key)
         desired = self.duty.statuses(now)
         for task in self.tasks.values():
+            if task.told:
+                desired[task.unit] = self.status[task.unit]
+                continue
             arrived = self.fleet.arrived(task.unit)
             desired[task.unit] = CODE[task.on_arrival] if arrived else EN_ROUTE
         self.fleet.moving = (desired == PATROL) | (desired == EN_ROUTE)
         for unit in self.fleet.step(seconds):
             done = self._task_of(unit)
-            if done is not None:
+            if done is not None and not done.told:
                 desired[unit] = CODE[done.on_arrival]
         changed = np.flatnonzero(desired != self.status)
         self.status[changed] = desired[changed]
@@ -175,12 +186,63 @@ class FieldForce:
         self._busy[unit] = True
         return self.plan.ids[unit]
 
+    def dispatch(self, key: Hashable, unit_id: str, lon: float, lat: float) -> bool:
+        """Send one given unit to a point for a joint operation it departed for.
+
+        The server already holds the unit en route (the departure said so). Any other task
+        of the unit gives way. The unit walks its own street's cells to the one nearest
+        the point, then straight to the point, which may lie in a neighbouring street.
+
+        Returns:
+            ``False`` if the unit is not simulated, already on this task, or cannot move.
+        """
+        unit = self.index.get(unit_id)
+        if unit is None or key in self.tasks or self.now is None:
+            return False
+        for other, task in list(self.tasks.items()):
+            if task.unit == unit:
+                self.release(other)
+        x, y = self.graph.proj.forward(lon, lat)
+        own = self.graph.cells_of(int(self.plan.street[unit]))
+        d2 = (self.graph.x[own] - x) ** 2 + (self.graph.y[own] - y) ** 2
+        if not self.fleet.send_to(unit, int(own[int(np.argmin(d2))]), x, y):
+            return False
+        self.tasks[key] = Task(
+            unit=unit, on_arrival=UnitStatus.ON_SCENE, started=self.now, told=True
+        )
+        self._busy[unit] = True
+        self.status[unit] = EN_ROUTE
+        return True
+
+    def told(self, unit_id: str, status: UnitStatus) -> None:
+        """The server gave the unit ``status`` (a joint operation's move did)."""
+        unit = self.index.get(unit_id)
+        if unit is not None:
+            self.status[unit] = CODE[status]
+
+    def position(self, unit_id: str) -> tuple[float, float] | None:
+        """The unit's position (WGS-84), or ``None`` if it is not simulated."""
+        unit = self.index.get(unit_id)
+        if unit is None:
+            return None
+        lon, lat = self.graph.proj.inverse(float(self.fleet.x[unit]), float(self.fleet.y[unit]))
+        return lon, lat
+
+    def is_off_duty(self, unit_id: str) -> bool:
+        unit = self.index.get(unit_id)
+        return unit is None or int(self.status[unit]) == OFF_DUTY
+
     def release(self, key: Hashable) -> None:
-        """The task is over: its unit goes back to what its roster says."""
+        """The task is over: its unit goes back to what its roster says.
+
+        A joint operation's unit was put back on patrol by the server when it released it.
+        """
         task = self.tasks.pop(key, None)
         if task is not None:
             self._busy[task.unit] = False
             self.fleet.release(task.unit)
+            if task.told:
+                self.status[task.unit] = PATROL
 
     # -- positions
 

@@ -4,9 +4,9 @@ Everything goes over the protocol, as real terminals and departments do; nothing
 the store. The connections:
 
 * ``field`` (:class:`~backend.simulator.desk.Desk`, client ``sim-field``): the field
-  terminals' requests (status changes, reports from patrol, volunteers and workstations)
-  and the grid supervisors' verifications. Its snapshot also tells the simulator which
-  units exist and which map the server has.
+  terminals' requests (status changes, reports from patrol, volunteers and workstations,
+  answers to joint-operation orders) and the grid supervisors' verifications. Its
+  snapshot also tells the simulator which units exist and which map the server has.
 * ``field`` again (:class:`~backend.simulator.feed.PositionFeed`, ``sim-positions``): one
   position batch per tick for every unit on duty.
 * ``operator`` (``sim-operator``): reports taken at the centre (12345 calls, video) and
@@ -44,6 +44,7 @@ from backend.simulator.clock import SimClock
 from backend.simulator.desk import Desk
 from backend.simulator.feed import PositionFeed
 from backend.simulator.field import FieldForce
+from backend.simulator.joint import JointResponder
 from backend.simulator.plan import build_graph
 from backend.simulator.reports import CENTRE_SOURCES, ReportPlan
 from models.calendar import SHANGHAI
@@ -52,8 +53,8 @@ from models.catalogue import Catalogue, load_catalogue
 from models.demo_city import generate_demo_city
 from models.geography import CityMap
 from models.org import Unit, UnitStatus
-from net.client import GridClient
-from net.protocol import PositionBatch, Report
+from net.client import Answer, GridClient
+from net.protocol import JointCommand, PositionBatch, Report
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ class SimStats:
     fixes_sent: int = 0
     reports_made: int = 0
     status_changes: int = 0
+    joint_moves: int = 0
     requests_sent: int = 0
     requests_refused: int = 0
     refused_by_code: dict[str, int] = field(default_factory=dict)
@@ -167,6 +169,7 @@ class Simulation:
         self.clock = SimClock(self.config.start or datetime.now(UTC), self.config.speed)
         self.stats = SimStats()
         self.field: FieldForce | None = None
+        self.joint = JointResponder(self.config.behaviour, self.config.seed)
         self.desks: list[Desk] = []
         self.feed = PositionFeed(url, "field", self.config.password, ssl=ssl)
         self._first_units: asyncio.Future[tuple[list[Unit], str]] | None = None
@@ -210,6 +213,7 @@ class Simulation:
                 on_planned=self._verifier_planned,
                 on_done=self._verifier_done,
                 on_units=self._units_seen,
+                on_joint=self.joint.observe,
             )
         )
         try:
@@ -371,6 +375,8 @@ class Simulation:
             for unit_id, status in self.field.advance(now, seconds):
                 field_desk.queue_status(unit_id, status)
                 self.stats.status_changes += 1
+            for command in self.joint.tick(now, self.field):
+                self._send_joint(field_desk, command)
             self.feed.offer(self._batches())
             for planned in plan.between(previous, now):
                 report = Report(id="", report=planned.to_report(city, self.catalogue))
@@ -386,6 +392,19 @@ class Simulation:
                 self._log_stats()
             if deadline is not None and time.monotonic() >= deadline:
                 break
+
+    def _send_joint(self, desk: Desk, command: JointCommand) -> None:
+        """Send a unit's answer to its order; once answered, it may be decided again."""
+        move = command.move
+        assert command.operation_id is not None
+        op_id, unit_id = command.operation_id, getattr(move, "unit_id", "")
+        name = str(move.__struct_config__.tag)
+
+        def answered(answer: Answer | None) -> None:
+            self.joint.answered(op_id, unit_id, name)
+
+        desk.submit(command, f"{name} of {unit_id} in joint operation {op_id}", answered)
+        self.stats.joint_moves += 1
 
     def _batches(self) -> list[PositionBatch]:
         assert self.field is not None

@@ -31,14 +31,20 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from backend.store.columns import MsgspecJSON, UTCDateTime
 from models.case import Case, HistoryEntry
+from models.evaluation import CaseFacts
 from models.geo import Ring, Rings
 from models.geography import CodeFormat
+from models.handover import Handover
+from models.joint import JointOperation
+from models.patrol import PatrolAssignment
+from models.shifts import Shift
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -231,7 +237,8 @@ class HistoryRow(Base):
     revision: Mapped[int] = mapped_column(Integer)
     move: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Indexed for the shift's figures: which cases moved during a shift.
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     entry: Mapped[HistoryEntry] = mapped_column(MsgspecJSON(HistoryEntry))
 
 
@@ -242,6 +249,25 @@ class CaseNumberCounterRow(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
+
+
+class CaseFactsRow(Base):
+    """A case's evaluation record (``models.evaluation.CaseFacts``), kept with the case.
+
+    Rewritten from the case and its history in the transaction of every change of the case,
+    like ``orders``, so it cannot disagree with them. ``first_at`` and ``last_at`` are the
+    earliest and latest instant in the record: an evaluation reads only the records whose
+    span meets its period (nothing outside the span can count in it).
+    """
+
+    __tablename__ = "case_facts"
+    __table_args__ = (Index("ix_case_facts_span", "last_at", "first_at"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    street_code: Mapped[str] = mapped_column(String(32))
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[CaseFacts] = mapped_column(MsgspecJSON(CaseFacts))
 
 
 # --- events and audit ------------------------------------------------------------------
@@ -307,6 +333,92 @@ class AuditRow(Base):
     target: Mapped[str] = mapped_column(String(100))
     before: Mapped[Any] = mapped_column(MsgspecJSON(), nullable=True)
     after: Mapped[Any] = mapped_column(MsgspecJSON(), nullable=True)
+
+
+# --- shifts and handovers --------------------------------------------------------------
+
+
+class ShiftRow(Base):
+    """A shift that was handed over, with its times under the schedule then in force."""
+
+    __tablename__ = "shifts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(16))
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    end: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[Shift] = mapped_column(MsgspecJSON(Shift))
+
+
+class HandoverRow(Base):
+    """One shift's handover in one scope: the whole ``Handover`` in ``data``, plus the
+    columns its search filters and sorts on. A signed row is never updated again (the
+    service's update statement excludes it)."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (
+        # Keyset pagination orders by (shift_start DESC, id DESC).
+        Index("ix_handovers_shift_start", "shift_start", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shifts.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    shift_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    outgoing: Mapped[str] = mapped_column(String(64), index=True)
+    incoming: Mapped[str | None] = mapped_column(String(64), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    search_text: Mapped[str] = mapped_column(Text)
+    data: Mapped[Handover] = mapped_column(MsgspecJSON(Handover))
+
+
+# --- joint operations and patrol areas ----------------------------------------------
+
+
+class JointOperationRow(Base):
+    """A joint operation (联勤行动): the whole ``JointOperation`` in ``data``, plus the
+    columns the server's start and a case's page look for (like ``cases``)."""
+
+    __tablename__ = "joint_operations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    street_code: Mapped[str] = mapped_column(String(32))
+    convened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revision: Mapped[int] = mapped_column(Integer)
+    data: Mapped[JointOperation] = mapped_column(MsgspecJSON(JointOperation))
+
+
+class JointParticipantRow(Base):
+    """A unit ordered to a joint operation; a copy of ``JointOperation.participants``, so
+    that the operation a unit is engaged in is found by an index, inside the transaction
+    that orders it elsewhere."""
+
+    __tablename__ = "joint_participants"
+    __table_args__ = (Index("ix_joint_participants_unit_state", "unit_id", "state"),)
+
+    operation_id: Mapped[int] = mapped_column(ForeignKey("joint_operations.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+
+
+class PatrolAssignmentRow(Base):
+    """A unit's patrol area for a shift: the whole ``PatrolAssignment`` in ``data``."""
+
+    __tablename__ = "patrol_assignments"
+    __table_args__ = (Index("ix_patrol_assignments_unit_ends", "unit_id", "ends_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.unit_id"))
+    street_code: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    cancelled: Mapped[bool] = mapped_column()
+    data: Mapped[PatrolAssignment] = mapped_column(MsgspecJSON(PatrolAssignment))
 
 
 # --- positions and photos --------------------------------------------------------------

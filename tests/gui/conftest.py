@@ -32,14 +32,19 @@ atexit.register(shutil.rmtree, _SESSION_DIR, ignore_errors=True)
 
 SCREENS_FILE = write_config(_SESSION_DIR / "screens-3.json", THREE_SCREENS)
 os.environ["QT_QPA_PLATFORM"] = platform_for(SCREENS_FILE)
-# Nothing a test does may touch the real user's config directory.
+# Nothing a test does may touch the real user's config or data directory.
 os.environ["GRID_CONSOLE_CONFIG_DIR"] = str(_SESSION_DIR / "config")
+os.environ["GRID_CONSOLE_DATA_DIR"] = str(_SESSION_DIR / "data")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402 (after the environment is set)
 
 from console.theme import configure_high_dpi  # noqa: E402
 
 configure_high_dpi()  # must precede the QApplication, as in main.py
+
+# A console against a real backend: the seeded city, its server and the qasync loop.
+from tests.gui.console_harness import loop, server  # noqa: E402, F401
+from tests.integration.server_fixtures import seeded_template  # noqa: E402, F401
 
 # The offscreen platform has no window manager and no input devices: it cannot raise windows,
 # pass size hints on, or grab keyboard and mouse (as a popup such as the command palette

@@ -8,20 +8,19 @@ state stays on screen; start it again: the console resumes with no case missing 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from backend.demo import DEMO_PASSWORD as SEEDED_PASSWORD
-from console.embedded import DEMO_PASSWORD, DEMO_USERS, EmbeddedBackend
+from console.embedded import DEMO_PASSWORD, EmbeddedBackend
 from console.item_models import ID_ROLE
-from console.workspace import Role
-from main import Console, build_console
+from main import Console
 from net.client import ClientStatus
+from tests.gui.console_harness import shown_console, until
 
 
 def test_the_console_knows_the_demo_password_the_seed_gives() -> None:
@@ -35,28 +34,6 @@ def backend(tmp_path: Path) -> Iterator[EmbeddedBackend]:
     child.stop()
 
 
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    qloop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(qloop)
-    yield qloop
-    # Let what the client left behind (ping loop, keepalive) finish before the loop closes.
-    pending = [t for t in asyncio.all_tasks(qloop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        qloop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    qloop.close()
-    asyncio.set_event_loop(None)
-
-
-async def until(condition: Callable[[], bool], timeout: float = 30) -> None:
-    """Poll state on the loop until it holds (never ``qtbot.wait`` inside the loop)."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.05)
-
-
 def case_ids_shown(console: Console) -> list[int]:
     model = console.cases
     return [model.index(row, 0).data(ID_ROLE) for row in range(model.rowCount())]
@@ -66,21 +43,19 @@ def test_embedded_backend_killed_and_restarted_the_console_resumes(
     backend: EmbeddedBackend, loop: qasync.QEventLoop, qtbot: QtBot
 ) -> None:
     url = backend.start()
-    console = build_console(url, DEMO_USERS["dispatcher"], DEMO_PASSWORD, Role.DISPATCHER)
-    qtbot.addWidget(console.window)  # closed and deleted by pytest-qt after the test
-    console.window.show()
+    console = shown_console(qtbot, url)
 
     async def scenario() -> None:
         console.connection.start()
         store = console.store
-        await until(lambda: store.synced and console.units.rowCount() >= 2000)
+        await until(lambda: store.synced and console.units.rowCount() >= 2000, timeout=30)
         # The simulator reports cases; they arrive in the queue.
         await until(lambda: console.cases.rowCount() >= 3, timeout=60)
         assert store.connection.status is ClientStatus.ONLINE
         online_text = console.indicator.texts[0]
 
         backend._process.kill()  # type: ignore[union-attr]  # as a crash would
-        await until(lambda: store.connection.status is not ClientStatus.ONLINE)
+        await until(lambda: store.connection.status is not ClientStatus.ONLINE, timeout=30)
         before_ids = set(case_ids_shown(console))
         rows, units = console.cases.rowCount(), console.units.rowCount()
         await asyncio.sleep(1.0)

@@ -21,7 +21,9 @@ from console.workspace import Role
 from views.main_window import MainWindow, PlaceholderPanel
 
 ROOT = Path(__file__).resolve().parents[2]
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+"""Chinese ideographs, or Chinese (full-width) punctuation: "{name}（{count}）" is the
+Chinese form of "{name} ({count})"."""
 ENGLISH_MENUS = ["&File", "&View", "&Window", "&Language", "&Help"]
 CHINESE_MENUS = ["文件(&F)", "视图(&V)", "窗口(&W)", "语言(&L)", "帮助(&H)"]
 
@@ -47,7 +49,10 @@ def _messages(ts: Path) -> set[tuple[str, str, str, str]]:
                 (
                     context.findtext("name", ""),
                     message.findtext("source", ""),
-                    translation.text or "",
+                    # A %n message has one text per plural form (Chinese has one).
+                    "".join(f.text or "" for f in translation.iter("numerusform"))
+                    or translation.text
+                    or "",
                     translation.get("type", ""),
                 )
             )

@@ -124,6 +124,8 @@ KEYS: dict[str, Callable[[Case], Any]] = {
         | (2 if c.urge_level else 0)
         | (1 if c.joint else 0)
     ),
+    "age": lambda c: -c.reported_at.timestamp(),  # youngest first
+    "closed_at": lambda c: c.closed_at,  # None: missing
 }
 
 
@@ -433,7 +435,7 @@ def test_cells_show_names_times_and_deadline_colours(
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Number"
 
 
-def test_the_clock_tick_repaints_the_time_left_column(
+def test_the_clock_tick_repaints_the_time_left_and_age_columns(
     live: tuple[ClientStore, StoreSignals],
 ) -> None:
     store, signals = live
@@ -444,8 +446,8 @@ def test_the_clock_tick_repaints_the_time_left_column(
         lambda a, b, _roles: changed.append((a.row(), a.column(), b.row(), b.column()))
     )
     model.refresh_time_left()
-    column = model.rows.column_index("time_left")
-    assert changed == [(0, column, 9, column)]
+    ticking = [model.rows.column_index(name) for name in ("time_left", "age")]
+    assert changed == [(0, column, 9, column) for column in ticking]
 
 
 def test_an_empty_store_gives_an_empty_valid_model(qapp: QApplication) -> None:
@@ -453,7 +455,7 @@ def test_an_empty_store_gives_an_empty_valid_model(qapp: QApplication) -> None:
     model = CaseTableModel(store, tick_ms=0)
     check_with_tester(model)
     assert model.rowCount() == 0
-    assert model.columnCount() == 9
+    assert model.columnCount() == 11
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
     model.sort(0, DESC)

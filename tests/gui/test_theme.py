@@ -124,3 +124,22 @@ def test_the_theme_prefers_a_chinese_font(qapp: QApplication) -> None:
     theme.apply_theme(qapp)
     assert qapp.font().families()[0] == "Noto Sans CJK SC"
     assert qapp.styleSheet() == theme.stylesheet(False)
+
+
+@pytest.mark.parametrize("palette", [theme.WALL_DAY, theme.WALL_NIGHT], ids=["day", "night"])
+def test_the_wall_palettes_are_legible_from_across_the_room(palette: dict[str, str]) -> None:
+    assert palette.keys() == theme.WALL_DAY.keys()
+    for surface in ("ground", "tile"):
+        assert contrast_ratio(palette["text"], palette[surface]) >= 7
+        assert contrast_ratio(palette["value"], palette[surface]) >= 7
+        assert contrast_ratio(palette["dim"], palette[surface]) >= 4.5
+        for mark in ("today", "baseline", "bar", "alarm", "urgent"):
+            assert contrast_ratio(palette[mark], palette[surface]) >= 3, mark
+
+
+def test_the_night_palette_is_darker_and_warmer() -> None:
+    day, night = theme.WALL_DAY, theme.WALL_NIGHT
+    for name in day:
+        assert lab(night[name])[0] <= lab(day[name])[0], name  # L*: never brighter
+    # Warmer text: yellower (b* up), less of the blue light that keeps a night shift awake.
+    assert lab(night["text"])[2] > lab(day["text"])[2] + 5

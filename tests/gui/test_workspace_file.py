@@ -48,9 +48,11 @@ def test_each_role_has_its_panels() -> None:
         "case_queue",
         "case_detail",
         "units",
+        "teams",
         "alerts",
+        "joint",
     ]
-    assert {"shift_board", "handover", "case_queue", "map"} == {
+    assert {"shift_board", "handover", "case_queue", "map", "evaluation"} == {
         s.panel_id for s in ROLE_PANELS[Role.SUPERVISOR]
     }
     assert {"wall_map", "figures", "charts", "rankings", "ticker"} == {

@@ -305,7 +305,7 @@ def test_each_workspace_keeps_its_own_layout(qtbot: QtBot, make_window: MakeWind
 
     with qtbot.waitSignal(window.workspace_switched):
         window.registry.trigger("workspace.supervisor")
-    assert list(window.docks) == ["shift_board", "case_queue", "map", "handover"]
+    assert list(window.docks) == ["shift_board", "case_queue", "map", "handover", "evaluation"]
     assert not any(d.isFloating() for d in window.docks.values())
 
     window.registry.trigger("workspace.dispatcher")

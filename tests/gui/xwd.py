@@ -56,6 +56,12 @@ def read_xwd(data: bytes) -> NDArray[np.uint8]:
 
 def write_png(path: Path, rgb: NDArray[np.uint8]) -> Path:
     """Writes an H×W×3 RGB array as an 8-bit PNG."""
+    path.write_bytes(encode_png(rgb))
+    return path
+
+
+def encode_png(rgb: NDArray[np.uint8]) -> bytes:
+    """An H×W×3 RGB array as the bytes of an 8-bit PNG."""
     height, width, _ = rgb.shape
     raw = b"".join(b"\x00" + rgb[y].tobytes() for y in range(height))
 
@@ -67,5 +73,4 @@ def write_png(path: Path, rgb: NDArray[np.uint8]) -> Path:
     png += chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
     png += chunk(b"IDAT", zlib.compress(raw, 6))
     png += chunk(b"IEND", b"")
-    path.write_bytes(png)
-    return path
+    return png

@@ -16,6 +16,9 @@ from models.cell_index import CellIndex
 from models.deadlines import DeadlinePolicy, default_policy
 from models.demo_city import generate_demo_city
 from models.geography import CityMap
+
+# The seeded demo city of the server tests (a module may define its own).
+from tests.integration.server_fixtures import seeded_template  # noqa: F401
 from tests.integration.support import StepClock
 
 

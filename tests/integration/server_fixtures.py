@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from argon2 import PasswordHasher
 
 from backend.core import Core, CoreConfig
@@ -16,7 +17,9 @@ from backend.server import GridServer
 from backend.services.clock import Clock, utc_now
 from backend.store.database import Database
 from backend.store.migrate import upgrade
+from backend.store.reference import load_city
 from models.catalogue import load_catalogue
+from models.geography import CityMap
 
 
 def make_seeded_sqlite(path: Path) -> str:
@@ -40,6 +43,28 @@ def make_seeded_sqlite(path: Path) -> str:
 def copy_sqlite(template: Path, target: Path) -> str:
     shutil.copyfile(template, target)
     return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeded demo city, built once; each test serves a copy of it (``copy_sqlite``).
+
+    A module whose tests need more (another user) defines its own ``seeded_template``.
+    """
+    path = tmp_path_factory.mktemp("seed") / "template.db"
+    make_seeded_sqlite(path)
+    return path
+
+
+def city_of(url: str) -> CityMap:
+    """The grid map stored in the database at ``url``."""
+    db = Database.open(url)
+    try:
+        city = load_city(db)
+    finally:
+        db.close()
+    assert city is not None
+    return city
 
 
 @dataclass

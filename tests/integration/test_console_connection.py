@@ -3,9 +3,8 @@
 A real ``GridServer`` (seeded SQLite demo city) runs on port 0 in a thread of its own, as
 the embedded backend runs in a process of its own; the console side (``GridClient``,
 ``ClientStore``, ``StoreSignals``, ``Connection``, ``CaseTableModel``) runs on a qasync
-loop in the test's thread. Scenarios are coroutines driven with
-``loop.run_until_complete(asyncio.wait_for(...))``; they wait for Qt signals through a
-future (never ``qtbot.wait*``, which would nest a Qt loop inside qasync's).
+loop in the test's thread. The server's thread, the loop and the ways of driving it are
+``tests.gui.console_harness``'s, shared with the GUI end-to-end tests.
 """
 
 from __future__ import annotations
@@ -15,124 +14,39 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything creates the app
 
 import asyncio
-import concurrent.futures
-import gc
-import threading
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 import qasync
-from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QApplication
 
-from backend.store.database import Database
-from backend.store.reference import load_city
+from backend.core import Core
+from console.city import CityMapCache
 from console.connection import Connection
 from console.item_models import ID_ROLE, CaseTableModel
 from console.store import ClientStore, RequestOutcome, StoreSignals
 from models.case import CaseState, Source
-from models.geography import Cell
+from models.errors import NotPermitted
+from models.geography import Cell, CityMap
 from models.workflow import Accept, NewReport
 from net.client import Backoff, ClientStatus, GridClient, StopReason
-from net.protocol import Ack, Ping, Pong, Report
+from net.protocol import Ack, MapResult, Ping, Pong, Report
+from tests.gui import console_harness
+from tests.gui.console_harness import ServerThread, drive, signalled, until
 from tests.integration.peer import Peer, new_id, now
-from tests.integration.server_fixtures import (
-    Running,
-    copy_sqlite,
-    make_seeded_sqlite,
-    running_server,
-)
-
-T = TypeVar("T")
+from tests.integration.server_fixtures import Running
+from tests.integration.server_fixtures import city_of as stored_city
 
 PASSWORD = "grid-demo-2026"
 ROUND_TRIPS = 10_000
 
 
-# --- the server in a thread of its own ---------------------------------------------------
-
-
-class ServerThread:
-    """A real server on port 0 with its own asyncio loop, in a background thread."""
-
-    def __init__(self, db_url: str) -> None:
-        self.db_url = db_url
-        self.url = ""
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.running: Running | None = None
-        self._ready = threading.Event()
-        self._failure: BaseException | None = None
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self._main, name="grid-server", daemon=True)
-
-    def _main(self) -> None:
-        try:
-            asyncio.run(self._serve())
-        except BaseException as exc:  # reported to the test thread
-            self._failure = exc
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        async with running_server(self.db_url) as running:
-            self.running = running
-            self.url = running.url
-            self._ready.set()
-            await self._stop.wait()
-
-    def __enter__(self) -> ServerThread:
-        self._thread.start()
-        self._ready.wait(60)
-        if self._failure is not None or not self.url:
-            raise RuntimeError("the server did not start") from self._failure
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.loop is not None
-        assert self._stop is not None
-        self.loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(30)
-
-    def call(self, fn: Callable[[Running], Coroutine[Any, Any, T]]) -> Awaitable[T]:
-        """Run ``fn(running)`` on the server's loop; await the result from the test's loop."""
-        assert self.loop is not None
-        assert self.running is not None
-        future: concurrent.futures.Future[T] = asyncio.run_coroutine_threadsafe(
-            fn(self.running), self.loop
-        )
-        return asyncio.wrap_future(future)
-
-
 # --- fixtures ------------------------------------------------------------------------------
 
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("console-seed") / "template.db"
-    make_seeded_sqlite(path)
-    return path
-
-
-@pytest.fixture
-def server(seeded_template: Path, tmp_path: Path) -> Iterator[ServerThread]:
-    with ServerThread(copy_sqlite(seeded_template, tmp_path / "grid.db")) as running:
-        yield running
-
-
-@pytest.fixture
-def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """The console's event loop: asyncio on top of Qt's."""
-    qloop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(qloop)
-    yield qloop
-    qloop.close()
-    asyncio.set_event_loop(None)
-    # Free this test's Qt objects here, on the GUI thread: left to the cycle collector they
-    # could be deleted on the server's thread, which Qt does not survive.
-    gc.collect()
+# The console harness's server and loop, used by name in this module's tests.
+server = console_harness.server
+loop = console_harness.loop
 
 
 @pytest.fixture
@@ -145,62 +59,17 @@ def english(qapp: QApplication) -> Iterator[None]:
     i18n.install_language(qapp, i18n.ENGLISH)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cells(seeded_template: Path) -> list[Cell]:
-    db = Database.open(f"sqlite:///{seeded_template}")
-    try:
-        city = load_city(db)
-    finally:
-        db.close()
-    assert city is not None
-    return list(city.cells)
-
-
-def drive(loop: qasync.QEventLoop, scenario: Coroutine[Any, Any, T], timeout: float = 60) -> T:
-    return loop.run_until_complete(asyncio.wait_for(scenario, timeout))
-
-
-def signalled(
-    signal: SignalInstance, predicate: Callable[..., bool] = lambda *_: True, timeout: float = 10
-) -> asyncio.Future[tuple[Any, ...]]:
-    """A future of the arguments of the next emission of ``signal`` matching ``predicate``.
-
-    Connected at once (not when awaited), so an emission between this call and the
-    ``await`` is not missed; fails with ``TimeoutError`` after ``timeout`` seconds.
-    """
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[tuple[Any, ...]] = loop.create_future()
-
-    def slot(*args: Any) -> None:
-        if not future.done() and predicate(*args):
-            future.set_result(args)
-
-    def expire() -> None:
-        if not future.done():
-            future.set_exception(TimeoutError(f"no matching {signal} within {timeout} s"))
-
-    timer = loop.call_later(timeout, expire)
-    signal.connect(slot)
-
-    def done(_: asyncio.Future[tuple[Any, ...]]) -> None:
-        timer.cancel()
-        signal.disconnect(slot)
-
-    future.add_done_callback(done)
-    return future
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10) -> None:
-    """Poll ``condition`` on the loop (for state, not signals) until it holds."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
+    return list(stored_city(f"sqlite:///{seeded_template}").cells)
 
 
 class Console:
     """The console's core wired as ``main.py`` wires it."""
 
-    def __init__(self, url: str, *, backoff: Backoff | None = None) -> None:
+    def __init__(
+        self, url: str, *, backoff: Backoff | None = None, maps: CityMapCache | None = None
+    ) -> None:
         self.store = ClientStore()
         self.signals = StoreSignals(self.store)
         self.client = GridClient(
@@ -211,7 +80,7 @@ class Console:
             applied_seq=lambda: self.store.last_seq,
             backoff=backoff or Backoff(initial=0.05, cap=0.5),
         )
-        self.connection = Connection(self.client, self.store)
+        self.connection = Connection(self.client, self.store, maps=maps)
         self.cases = CaseTableModel(self.store, self.signals, tick_ms=0)
 
     async def start(self) -> None:
@@ -466,5 +335,114 @@ def test_a_wrong_password_stops_with_the_reason(
         (reason,) = await finished
         assert reason is StopReason.SIGN_IN_FAILED
         await connection.close()
+
+    drive(loop, scenario())
+
+
+# --- the grid map ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def map_queries(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the ``query_map`` requests the server answers, in order."""
+    asked: list[str] = []
+    answer = Core.city_map
+
+    def counted(core: Core, msg_id: str) -> MapResult:
+        asked.append(msg_id)
+        return answer(core, msg_id)
+
+    monkeypatch.setattr(Core, "city_map", counted)
+    return asked
+
+
+async def city_of(console: Console) -> CityMap:
+    """Start the console and wait until its store holds a grid map."""
+    loaded = signalled(console.signals.city_changed, lambda city: city is not None)
+    await console.start()
+    (city,) = await loaded
+    assert isinstance(city, CityMap)
+    return city
+
+
+def test_the_console_gets_the_servers_map_once_and_then_from_its_disk(
+    server: ServerThread, loop: qasync.QEventLoop, tmp_path: Path, map_queries: list[str]
+) -> None:
+    assert server.running is not None
+    served = server.running.core.city
+
+    async def scenario() -> None:
+        first = Console(server.url, maps=CityMapCache(tmp_path))
+        city = await city_of(first)
+        assert city.version == first.store.map_version == served.version
+        assert city == served
+        assert first.store.city_error is None
+        assert (tmp_path / "maps" / f"{served.version}.json").is_file()
+        await first.close()
+        assert len(map_queries) == 1
+
+        # The next start (a new console on the same disk) draws the map it kept.
+        second = Console(server.url, maps=CityMapCache(tmp_path))
+        assert await city_of(second) == served
+        await second.close()
+        assert len(map_queries) == 1, "the kept map was downloaded again"
+
+    drive(loop, scenario())
+
+
+def test_a_damaged_map_file_is_replaced_by_the_servers_copy(
+    server: ServerThread, loop: qasync.QEventLoop, tmp_path: Path, map_queries: list[str]
+) -> None:
+    assert server.running is not None
+    served = server.running.core.city
+    cache = CityMapCache(tmp_path)
+    path = cache.path(served.version)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"district_code": "310115", "cells": [', encoding="utf-8")
+
+    async def scenario() -> None:
+        console = Console(server.url, maps=cache)
+        assert await city_of(console) == served
+        await console.close()
+
+    drive(loop, scenario())
+    assert len(map_queries) == 1
+    assert cache.load(served.version) == served
+
+
+def test_a_refused_map_is_explained_and_tried_again_on_the_next_connection(
+    server: ServerThread,
+    loop: qasync.QEventLoop,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    english: None,
+) -> None:
+    answer = Core.city_map
+    refusals = [NotPermitted("map", "-", "read", "not today")]
+
+    def refusing(core: Core, msg_id: str) -> MapResult:
+        if refusals:
+            raise refusals.pop()
+        return answer(core, msg_id)
+
+    monkeypatch.setattr(Core, "city_map", refusing)
+
+    async def scenario() -> None:
+        console = Console(server.url, maps=CityMapCache(tmp_path))
+        failed = signalled(console.signals.city_changed)
+        await console.start()
+        (city,) = await failed
+        assert city is None
+        assert console.store.city_error == (
+            "The grid map could not be loaded: you are not permitted to do this"
+        )
+        assert console.store.connection.status is ClientStatus.ONLINE, "the console works on"
+
+        loaded = signalled(console.signals.city_changed, lambda city: city is not None)
+        assert await server.call(kill_connections) == 1
+        (city,) = await loaded
+        assert city.version == console.store.map_version
+        assert console.store.city_error is None
+        await console.close()
 
     drive(loop, scenario())

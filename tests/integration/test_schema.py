@@ -35,6 +35,34 @@ def test_the_migrated_schema_matches_the_orm(db_url: str) -> None:
         db.close()
 
 
+def test_a_database_of_the_first_release_upgrades_and_keeps_its_cases(
+    tmp_path: Path,
+    catalogue: Catalogue,
+    policy: DeadlinePolicy,
+    city: CityMap,
+    cell_index: CellIndex,
+) -> None:
+    """A console's embedded database from before shifts, evaluation and joint operations
+    (revision 0001) is upgraded in place, keeping what it holds, and then serves."""
+    db = Database.open(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        upgrade(db, "0001")
+        with db.transaction() as conn:
+            conn.exec_driver_sql("INSERT INTO settings (key, value) VALUES ('kept', 'yes')")
+        upgrade(db)
+        assert current_revision(db) == head_revision()
+        with db.transaction() as conn:
+            assert (
+                conn.exec_driver_sql("SELECT value FROM settings WHERE key = 'kept'").scalar_one()
+                == "yes"
+            )
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        CaseService(db, catalogue, policy, city, cell_index)  # checks the schema is current
+    finally:
+        db.close()
+
+
 def test_services_refuse_a_database_that_is_not_initialised(
     db_url: str,
     catalogue: Catalogue,

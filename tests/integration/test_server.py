@@ -11,14 +11,7 @@ from models.case import CaseState, Source
 from models.workflow import Accept, File, NewReport
 from net.protocol import Ack, Command, Error, ErrorCode, Event, Report, SnapshotChunk, Welcome
 from tests.integration.peer import Peer, new_id
-from tests.integration.server_fixtures import copy_sqlite, make_seeded_sqlite, running_server
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "template.db"
-    make_seeded_sqlite(path)
-    return path
+from tests.integration.server_fixtures import copy_sqlite, running_server
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ import pytest
 
 from backend.services.users import UserService
 from backend.store.database import Database
-from backend.store.reference import load_city
 from models.case import Case, CaseState, Source
 from models.geography import Cell
 from models.org import Role
@@ -52,18 +51,11 @@ from net.protocol import (
     Welcome,
 )
 from tests.integration.peer import Peer, new_id, now
-from tests.integration.server_fixtures import copy_sqlite, make_seeded_sqlite, running_server
+from tests.integration.server_fixtures import city_of, copy_sqlite, running_server
 from tests.integration.support import fast_hasher_for_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 GARBAGE = "E0102"
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "template.db"
-    make_seeded_sqlite(path)
-    return path
 
 
 @pytest.fixture
@@ -72,13 +64,7 @@ def db_url(seeded_template: Path, tmp_path: Path) -> str:
 
 
 def cells(url: str) -> list[Cell]:
-    db = Database.open(url)
-    try:
-        city = load_city(db)
-    finally:
-        db.close()
-    assert city is not None
-    return list(city.cells)
+    return list(city_of(url).cells)
 
 
 def report_at(cell: Cell, text: str = "暴露垃圾") -> Report:

@@ -23,10 +23,8 @@ from backend.core import Core
 from backend.server import GridServer
 from backend.simulator.runner import SimConfig, SimulationError, run_simulation
 from backend.store.database import Database
-from backend.store.reference import load_city
 from models.calendar import SHANGHAI
 from models.case import CaseState
-from models.geography import CityMap
 from net.protocol import (
     CaseBody,
     CaseChanged,
@@ -37,32 +35,15 @@ from net.protocol import (
     UnitChanged,
 )
 from tests.integration.peer import Peer, new_id
-from tests.integration.server_fixtures import copy_sqlite, make_seeded_sqlite, running_server
+from tests.integration.server_fixtures import city_of, copy_sqlite, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 LOOP = ["report", "accept", "file", "dispatch_single", "department_accept", "feedback"]
 
 
-@pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "template.db"
-    make_seeded_sqlite(path)
-    return path
-
-
 @pytest.fixture
 def db_url(seeded_template: Path, tmp_path: Path) -> str:
     return copy_sqlite(seeded_template, tmp_path / "grid.db")
-
-
-def city_of(url: str) -> CityMap:
-    db = Database.open(url)
-    try:
-        city = load_city(db)
-    finally:
-        db.close()
-    assert city is not None
-    return city
 
 
 def morning() -> datetime:

@@ -16,6 +16,7 @@ from models.workflow import (
     DispatchSingle,
     Feedback,
     File,
+    Merge,
     Move,
     Transition,
     VerifyFail,
@@ -101,3 +102,16 @@ def test_returns_rework_and_voids_are_counted() -> None:
     void_facts = facts_of(voided[-1].case, [t.entry for t in voided])
     assert void_facts.voided
     assert void_facts.void_reason_invalid
+
+
+def test_a_merged_duplicate_counts_only_as_a_valid_report() -> None:
+    # Merged before acceptance: its acceptance deadline passes, but the case it was merged
+    # into carries the work, so the duplicate must not show as pending acceptance.
+    merged = run([(Merge(into_case=99), Role.OPERATOR, 5)])
+    facts = facts_of(merged[-1].case, [t.entry for t in merged])
+    assert facts.voided
+    assert not facts.void_reason_invalid
+    month = Period(MONDAY_9AM, MONDAY_9AM + timedelta(days=30))
+    indicators = evaluate_one([facts], month, MONDAY_9AM + timedelta(days=30))
+    assert (indicators.valid_report.numerator, indicators.valid_report.denominator) == (1, 1)
+    assert indicators.on_time_acceptance.denominator == 0

@@ -20,8 +20,32 @@ from hypothesis import strategies as st
 from models.case import Case, CaseState, ClosingType, HistoryEntry, Location, Reporter, Source
 from models.catalogue import DeadlineRule, TimeUnit, Urgency
 from models.deadlines import Step
+from models.demo_city import generate_demo_city
 from models.errors import DomainError, IllegalMove, InvalidInput, LoadError, NotPermitted, UnknownId
+from models.evaluation import Counts, Dimension, EvaluatedGroup, Indicators
+from models.geography import Cell, CityMap, Community, Street
+from models.handover import HandoverNotes, HandoverState, ReminderLevel, summary
+from models.joint import (
+    Acknowledge,
+    AddUnit,
+    AnyJointMove,
+    Arrive,
+    Cancel,
+    Complete,
+    Convene,
+    Depart,
+    JointEntry,
+    JointMove,
+    JointOperation,
+    JointState,
+    Participant,
+    ParticipantState,
+    Release,
+    ReplaceUnit,
+)
 from models.org import Role, Team, Unit, UnitKind, UnitStatus, User
+from models.patrol import AssignPatrol, CancelPatrol, PatrolAssignment
+from models.response_templates import ResponseTemplate
 from models.workflow import (
     Accept,
     AnyMove,
@@ -67,34 +91,62 @@ from net.protocol import (
     AnyEventBody,
     Bye,
     CaseChanged,
+    CaseCountsResult,
     CasesPage,
     ClientMessage,
     Command,
+    CoverageResult,
     DeadlineOverdue,
     DeadlineWarning,
     Error,
     ErrorCode,
+    EvaluationResult,
     Event,
     FieldError,
+    GenerateHandover,
     Goodbye,
     GoodbyeReason,
+    HandoverChanged,
+    HandoverResult,
+    HandoversPage,
     Hello,
     HistoryResult,
+    JointChanged,
+    JointCommand,
+    MapResult,
     Message,
+    PatrolChanged,
+    PatrolCommand,
     PhotoResult,
     Ping,
     Pong,
     Position,
     PositionBatch,
     PositionFrame,
+    PresenceResult,
+    QueryCaseCounts,
     QueryCases,
+    QueryCoverage,
+    QueryEvaluation,
+    QueryHandover,
+    QueryHandovers,
     QueryHistory,
+    QueryMap,
     QueryPhoto,
+    QueryPresence,
+    QueryShift,
     QueryTrack,
     Report,
+    ResponseTemplateChanged,
+    ReturnHandover,
     ServerMessage,
+    SetResponseTemplate,
     SetUnitStatus,
+    ShiftResult,
+    SignedIn,
+    SignHandover,
     SnapshotChunk,
+    SubmitHandover,
     Synced,
     TrackResult,
     UnitChanged,
@@ -104,6 +156,7 @@ from net.protocol import (
     protocol_schema,
     render_schema,
 )
+from tests.unit.handover_day import draft_handover
 
 ROOT = Path(__file__).resolve().parents[2]
 AT = datetime(2026, 11, 30, 1, 31, 5, tzinfo=UTC)
@@ -111,6 +164,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 "
 
+HANDOVER = draft_handover()
 CLIENT_TYPES: tuple[type[Any], ...] = get_args(ClientMessage)
 SERVER_TYPES: tuple[type[Any], ...] = get_args(ServerMessage)
 
@@ -208,6 +262,121 @@ TEAM = Team(
     street_code="310115005",
 )
 
+RING = ((121.50, 31.23), (121.51, 31.23), (121.51, 31.24), (121.50, 31.24), (121.50, 31.23))
+CITY = CityMap.build(
+    district_code="310115",
+    name_zh="浦东新区",
+    name_en="Pudong New Area",
+    boundary=(RING,),
+    streets=[
+        Street(
+            code="310115005",
+            name_zh="陆家嘴街道",
+            name_en="Lujiazui Subdistrict",
+            kind="street",
+            seat_lon=121.505,
+            seat_lat=31.235,
+            boundary=(RING,),
+        )
+    ],
+    communities=[
+        Community(
+            code="310115005003",
+            street_code="310115005",
+            name_zh="梅园社区",
+            name_en="Meiyuan Community",
+            boundary=(RING,),
+        )
+    ],
+    cells=[
+        Cell(
+            code="31011500500301",
+            street_code="310115005",
+            community_code="310115005003",
+            ring=RING,
+            centroid_lon=121.505,
+            centroid_lat=31.235,
+            area_m2=1_056_000.0,
+        )
+    ],
+)
+
+JOINT_MOVES: dict[type[JointMove], AnyJointMove] = {
+    Convene: Convene(
+        case_id=5117,
+        agencies=("CGZF", "WGLQ"),
+        units=("U-LJZ-017", "U-LJZ-021"),
+        commander="U-LJZ-017",
+        lon=121.50712,
+        lat=31.23861,
+        meet_at=AT + timedelta(minutes=15),
+        instructions="东口集合",
+    ),
+    AddUnit: AddUnit(unit_id="U-LJZ-030"),
+    ReplaceUnit: ReplaceUnit(unit_id="U-LJZ-021", by="U-LJZ-022", reason="未确认"),
+    Acknowledge: Acknowledge(unit_id="U-LJZ-017"),
+    Depart: Depart(unit_id="U-LJZ-017"),
+    Arrive: Arrive(unit_id="U-LJZ-017"),
+    Release: Release(unit_id="U-LJZ-030", note="回撤"),
+    Complete: Complete(outcome="整治完成"),
+    Cancel: Cancel(reason="当事人已整改"),
+}
+
+JOINT_OP = JointOperation(
+    id=12,
+    revision=3,
+    case_id=5117,
+    case_number="PD20261130-0042",
+    street_code="310115005",
+    agencies=("CGZF", "WGLQ"),
+    commander="U-LJZ-017",
+    lon=121.50712,
+    lat=31.23861,
+    meet_at=AT + timedelta(minutes=15),
+    state=JointState.ACTIVE,
+    participants=(
+        Participant(
+            unit_id="U-LJZ-017",
+            callsign="CGZF-005-01",
+            department="CGZF",
+            street_code="310115005",
+            state=ParticipantState.ARRIVED,
+            notified_at=AT,
+            acknowledged_at=AT,
+            departed_at=AT,
+            arrived_at=AT,
+        ),
+    ),
+    convened_by="zhangmin",
+    convened_at=AT,
+    updated_at=AT,
+    activated_at=AT,
+)
+JOINT_ENTRY = JointEntry(
+    operation_id=12,
+    revision=3,
+    move="arrive",
+    unit_id="U-LJZ-017",
+    actor_id="wangqiang",
+    actor_role="field",
+    terminal="terminal:t-0417",
+    at=AT,
+    from_state=JointState.CONVENED,
+    to_state=JointState.ACTIVE,
+    details={"late_seconds": 0.0},
+)
+PATROL = PatrolAssignment(
+    id=3,
+    unit_id="U-LJZ-017",
+    street_code="310115005",
+    starts_at=AT,
+    ends_at=AT + timedelta(hours=12),
+    cells=("31011500500301",),
+    streets=("310115005",),
+    assigned_by="zhangmin",
+    assigned_at=AT,
+)
+
 CLIENT_SAMPLES: list[Any] = [
     Hello(
         protocol=1,
@@ -247,6 +416,16 @@ CLIENT_SAMPLES: list[Any] = [
     ),
     QueryTrack(id="q-4", unit_id="U-LJZ-017", start=AT - timedelta(hours=1), end=AT),
     QueryPhoto(id="q-5", photo_id="ph-1"),
+    QueryMap(id="q-6"),
+    QueryEvaluation(id="q-7", start=AT - timedelta(days=30), end=AT, dimension=Dimension.STREET),
+    QueryEvaluation(
+        id="q-8",
+        start=AT - timedelta(days=1),
+        end=AT,
+        dimension=Dimension.DEPARTMENT,
+        key="HW",
+    ),
+    QueryCaseCounts(id="q-12", start=AT - timedelta(days=7), end=AT),
     Position(unit_id="U-LJZ-017", at=AT, lon=121.5, lat=31.2, speed=1.4, heading=359.9),
     Position(unit_id="U-LJZ-017", at=AT, lon=-180.0, lat=90.0),
     PositionBatch(
@@ -259,6 +438,38 @@ CLIENT_SAMPLES: list[Any] = [
     ),
     PositionBatch(unit_ids=[], at=[], lons=[], lats=[]),
     SetUnitStatus(id="s-1", unit_id="U-LJZ-017", status=UnitStatus.EN_ROUTE),
+    GenerateHandover(id="h-1"),
+    GenerateHandover(id="h-2", shift_id="2026-11-30/day"),
+    SubmitHandover(
+        id="h-3",
+        handover_id=HANDOVER.id,
+        expected_revision=1,
+        notes=HandoverNotes(staffing="王强病假", equipment="3 号大屏闪烁"),
+    ),
+    SignHandover(id="h-4", handover_id=HANDOVER.id, comment="接班"),
+    ReturnHandover(id="h-5", handover_id=HANDOVER.id, expected_revision=2, comments="请补充"),
+    QueryShift(id="q-7"),
+    QueryShift(id="q-8", at=AT),
+    QueryHandovers(id="q-9", text="大屏", states=[HandoverState.SIGNED], limit=10),
+    QueryHandover(id="q-10", handover_id=HANDOVER.id),
+    QueryPresence(id="q-11"),
+    JointCommand(id="j-0", move=JOINT_MOVES[Convene]),
+    *(
+        JointCommand(id=f"j-{i}", operation_id=12, expected_revision=3, move=move)
+        for i, move in enumerate(list(JOINT_MOVES.values())[1:], start=1)
+    ),
+    PatrolCommand(
+        id="pa-1",
+        move=AssignPatrol(
+            unit_id="U-LJZ-017",
+            starts_at=AT,
+            ends_at=AT + timedelta(hours=12),
+            cells=("31011500500301",),
+        ),
+    ),
+    PatrolCommand(id="pa-2", move=CancelPatrol(assignment_id=3, reason="调整")),
+    SetResponseTemplate(id="rt-1", category="E0501", agencies=["CGZF", "WGLQ"]),
+    QueryCoverage(id="q-11", assignment_id=3),
     Ping(id="p-1", sent_at=AT),
     Bye(),
 ]
@@ -322,6 +533,94 @@ SERVER_SAMPLES: list[Any] = [
     CasesPage(id="q-3", cases=[]),
     TrackResult(id="q-4", unit_id="U-1", at=[AT], lons=[121.5], lats=[31.2], truncated=True),
     PhotoResult(id="q-5", photo_id="ph-1", content_type="image/jpeg", data=JPEG),
+    MapResult(id="q-6", map=CITY),
+    Event(seq=1048, at=AT, body=HandoverChanged(handover=HANDOVER, move="generate")),
+    ShiftResult(
+        id="q-7",
+        shift=HANDOVER.shift,
+        previous=HANDOVER.shift,
+        next=HANDOVER.shift,
+        handover=HANDOVER,
+        reminder=ReminderLevel.REMIND,
+        reminder_minutes=[10, 30, 60],
+        figures=HANDOVER.packet.figures,
+        as_of=AT,
+    ),
+    PresenceResult(
+        id="q-11",
+        as_of=AT,
+        sessions=[
+            SignedIn(
+                user_id="zhangmin",
+                name="张敏",
+                role=Role.OPERATOR,
+                scope="310115005",
+                client_kind="console",
+                client_id="console-ljz-03",
+                since=AT,
+            )
+        ],
+    ),
+    HandoversPage(id="q-9", handovers=[summary(HANDOVER)], next_cursor="next"),
+    HandoverResult(id="q-10", handover=HANDOVER),
+    EvaluationResult(
+        id="q-7",
+        start=AT - timedelta(days=30),
+        end=AT,
+        dimension=Dimension.STREET,
+        as_of=AT,
+        rows=[
+            EvaluatedGroup(
+                key="310115005",
+                name_zh="陆家嘴街道",
+                name_en="Lujiazui",
+                indicators=Indicators.from_counts(
+                    Counts(
+                        due_for_handling=972,
+                        handled=911,
+                        handled_on_time=737,
+                        handling_time_samples=911,
+                        handling_time_total=timedelta(hours=3200),
+                        satisfaction_samples=2,
+                        satisfaction_total=1.5,
+                    )
+                ),
+            )
+        ],
+        next_after="310115005",
+    ),
+    CaseCountsResult(id="q-12", start=AT - timedelta(hours=3), end=AT, as_of=AT, hourly=[4, 0, 17]),
+    Event(seq=1049, at=AT, body=JointChanged(operation=JOINT_OP, entry=JOINT_ENTRY)),
+    Event(seq=1050, at=AT, body=PatrolChanged(assignment=PATROL)),
+    Event(
+        seq=1051,
+        at=AT,
+        body=ResponseTemplateChanged(
+            template=ResponseTemplate(
+                category="E0501", agencies=("CGZF", "WGLQ"), set_by="supervisor", set_at=AT
+            )
+        ),
+    ),
+    SnapshotChunk(
+        snapshot_id="s-3",
+        index=0,
+        count=1,
+        seq=1050,
+        joint_operations=[JOINT_OP],
+        patrols=[PATROL],
+        catalogue_version="",
+        map_version="",
+    ),
+    CoverageResult(
+        id="q-11",
+        assignment_id=3,
+        unit_id="U-LJZ-017",
+        cells=["31011500500301", "31011500500302"],
+        visited=["31011500500301"],
+        share=0.5,
+        fixes=120,
+        until=AT,
+    ),
     Pong(id="p-1", sent_at=AT, server_time=AT + timedelta(milliseconds=3)),
     Goodbye(reason=GoodbyeReason.SHUTDOWN, message="maintenance"),
 ]
@@ -341,6 +640,7 @@ def test_samples_cover_every_message_move_and_event_kind() -> None:
     assert {type(m) for m in CLIENT_SAMPLES} == set(CLIENT_TYPES)
     assert {type(m) for m in SERVER_SAMPLES} == set(SERVER_TYPES)
     assert set(MOVES) == set(get_args(AnyMove))
+    assert set(JOINT_MOVES) == set(get_args(AnyJointMove))
     bodies = {type(m.body) for m in SERVER_SAMPLES if isinstance(m, Event)}
     assert bodies == set(get_args(AnyEventBody))
 
@@ -600,6 +900,51 @@ BAD_CLIENT_FRAMES: list[tuple[str, bytes | str, ErrorCode, str | None, str]] = [
         "after `start`",
     ),
     (
+        "evaluation of a reversed period",
+        _with(
+            {"type": "query_evaluation", "id": "q-1", "dimension": "street"},
+            start="2026-11-30T02:00:00Z",
+            end="2026-11-30T02:00:00Z",
+        ),
+        ErrorCode.INVALID_FIELD,
+        "$.end",
+        "after `start`",
+    ),
+    (
+        "case counts of a reversed period",
+        _with(
+            {"type": "query_case_counts", "id": "q-1"},
+            start="2026-11-30T02:00:00Z",
+            end="2026-11-30T01:00:00Z",
+        ),
+        ErrorCode.INVALID_FIELD,
+        "$.end",
+        "after `start`",
+    ),
+    (
+        "evaluation by an unknown dimension",
+        _with(
+            {"type": "query_evaluation", "id": "q-1", "dimension": "planet"},
+            start="2026-11-01T00:00:00+08:00",
+            end="2026-12-01T00:00:00+08:00",
+        ),
+        ErrorCode.INVALID_FIELD,
+        "$.dimension",
+        "'planet'",
+    ),
+    (
+        "evaluation of one group, paged",
+        _with(
+            {"type": "query_evaluation", "id": "q-1", "dimension": "street", "key": "310115005"},
+            start="2026-11-01T00:00:00+08:00",
+            end="2026-12-01T00:00:00+08:00",
+            after="310115004",
+        ),
+        ErrorCode.INVALID_FIELD,
+        "$.after",
+        "one `key`",
+    ),
+    (
         "query with a reversed period",
         _with(
             {"type": "query_cases", "id": "q-1"},
@@ -752,6 +1097,37 @@ def test_photo_may_use_the_photo_limit() -> None:
     assert decoded.data == data
     photo = PhotoResult(id="q-1", photo_id="ph-1", content_type="image/jpeg", data=data)
     assert decode_server(encode(photo)) == photo
+
+
+def test_the_whole_demo_map_travels_in_one_large_frame() -> None:
+    city = generate_demo_city()  # 5,000 cells, as a district's map
+    frame = encode(MapResult(id="q-1", map=city))
+    assert MAX_FRAME_BYTES < len(frame) <= MAX_PHOTO_FRAME_BYTES
+    assert frame_limit(MapResult) == frame_limit("map_result") == MAX_PHOTO_FRAME_BYTES
+    answer = decode_server(frame.decode("utf-8"))
+    assert isinstance(answer, MapResult)
+    assert answer.map == city
+    assert answer.map.verify_version()
+
+
+def test_a_client_may_not_send_a_large_frame_that_is_no_photo() -> None:
+    # The map's allowance is the server's: a client frame that big is refused unread.
+    frame = json.dumps({"type": "query_map", "id": "q-1", "pad": "x" * MAX_FRAME_BYTES})
+    with pytest.raises(ProtocolError) as caught:
+        decode_client(frame)
+    assert caught.value.code is ErrorCode.FRAME_TOO_LARGE
+    assert "only upload_photo may" in caught.value.message
+
+
+def test_a_map_with_a_bad_code_format_is_an_invalid_field_not_a_crash() -> None:
+    # The map's CodeFormat refuses itself with a domain error, which msgspec passes on.
+    frame = _dict(MapResult(id="q-6", map=CITY))
+    frame["map"]["code_format"]["lengths"] = [0, 3, 3, 2]
+    with pytest.raises(ProtocolError) as caught:
+        decode_server(json.dumps(frame))
+    assert caught.value.code is ErrorCode.INVALID_FIELD
+    assert caught.value.id == "q-6"
+    assert "every segment needs at least 1 character" in caught.value.message
 
 
 def test_photo_over_the_photo_limit_is_refused() -> None:
