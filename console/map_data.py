@@ -30,6 +30,7 @@ from models.case import Case, CaseState
 from models.catalogue import Urgency
 from models.cell_index import CellIndex
 from models.org import Unit, UnitStatus
+from models.shifts import Shift, ShiftSchedule
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -349,24 +350,32 @@ class TrailBuffer:
 
 
 class CoverageTracker:
-    """Cells visited by any unit since the shift began, from the live positions.
+    """Cells visited by any unit during the current shift, from the live positions.
+
+    Each :meth:`record` counts the units' cells once; at a shift boundary (by the shift
+    schedule) the counts start afresh.
 
     Args:
         index: Point → cell.
         cells: Number of cells in the city.
+        schedule: The shifts (day/night, Asia/Shanghai by default).
+
+    Attributes:
+        visits: Per cell, how many records found a unit in it this shift.
+        shift: The shift being counted (``None`` before the first record).
     """
 
-    def __init__(self, index: CellIndex, cells: int) -> None:
+    def __init__(self, index: CellIndex, cells: int, schedule: ShiftSchedule) -> None:
         self.index = index
+        self.schedule = schedule
         self.visits = np.zeros(cells, np.int64)
-        self.shift_started: datetime | None = None
+        self.shift: Shift | None = None
 
-    def start_shift(self, at: datetime) -> None:
-        self.shift_started = at
-        self.visits[:] = 0
-
-    def record(self, lons: FloatArray, lats: FloatArray) -> None:
-        """Count each unit's current cell as visited (once per call)."""
+    def record(self, lons: FloatArray, lats: FloatArray, at: datetime) -> None:
+        """Count each unit's current cell as visited (once per call) in the shift of ``at``."""
+        if self.shift is None or at not in self.shift:
+            self.shift = self.schedule.shift_at(at)
+            self.visits[:] = 0
         known = np.isfinite(lons) & np.isfinite(lats)
         if not known.any():
             return

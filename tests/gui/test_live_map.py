@@ -134,6 +134,7 @@ def test_overdue_measure_and_coverage_fill_the_cells(live: LiveMap, scenario: Ci
     live.set_measure(CellMeasure.COVERAGE)
     scenario.tick()
     flush(live)
+    live.sample()  # the ten-second sampling of trails and coverage
     live.refresh_measure()
     assert live.coverage is not None
     assert (live.cell_layer.classes > 0).sum() > 500

@@ -4,6 +4,7 @@ classes, trails, coverage."""
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 import numpy as np
@@ -33,6 +34,7 @@ from models.catalogue import Urgency
 from models.cell_index import CellIndex
 from models.geo import haversine_m, wgs84_to_gcj02
 from models.org import UnitStatus
+from models.shifts import default_schedule
 from tests.map_scenario import demo_city
 from tests.unit.client_factories import make_case, make_unit
 
@@ -242,16 +244,19 @@ def test_trails_oldest_first_and_never_joined_across_units() -> None:
 
 def test_coverage_counts_cells_visited_this_shift() -> None:
     city = demo_city()
-    tracker = CoverageTracker(CellIndex(city.cells), len(city.cells))
+    tracker = CoverageTracker(CellIndex(city.cells), len(city.cells), default_schedule())
     cells = city.cells[:10]
     lons = np.array([c.centroid_lon for c in cells])
     lats = np.array([c.centroid_lat for c in cells])
-    tracker.record(lons, lats)
-    tracker.record(lons[:3], lats[:3])
-    tracker.record(np.array([np.nan, 0.0]), np.array([np.nan, 0.0]))  # no fix, outside
+    morning = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai: the day shift
+    tracker.record(lons, lats, morning)
+    tracker.record(lons[:3], lats[:3], morning + timedelta(minutes=1))
+    tracker.record(np.array([np.nan, 0.0]), np.array([np.nan, 0.0]), morning)  # no fix, outside
     assert tracker.visits[:10].tolist() == [2, 2, 2, 1, 1, 1, 1, 1, 1, 1]
     assert tracker.share == pytest.approx(10 / len(city.cells))
-    from datetime import UTC, datetime
-
-    tracker.start_shift(datetime(2026, 11, 30, 12, tzinfo=UTC))
-    assert tracker.share == 0.0
+    assert tracker.shift is not None
+    assert tracker.shift.id.endswith("/day")
+    # 20:00 in Shanghai: the night shift counts afresh.
+    tracker.record(lons[:1], lats[:1], datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    assert tracker.visits[:10].tolist() == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert tracker.shift.id.endswith("/night")

@@ -42,6 +42,7 @@ from models.cell_index import CellIndex
 from models.errors import InvalidInput, LoadError
 from models.geography import CityMap
 from models.joint import Recommendation, recommend_units
+from models.shifts import default_schedule
 from widgets.map.area_layers import (
     BoundaryLayer,
     CellLayer,
@@ -192,7 +193,7 @@ class LiveMap(QWidget):
         self._measure_timer.timeout.connect(self.refresh_measure)
         self._trail_timer = QTimer(self)
         self._trail_timer.setInterval(TRAIL_SAMPLE_MS)
-        self._trail_timer.timeout.connect(self.sample_trails)
+        self._trail_timer.timeout.connect(self.sample)
         self._trail_timer.start()
         self._pulse_timer = QTimer(self)
         self._pulse_timer.setInterval(PULSE_MS)
@@ -234,8 +235,7 @@ class LiveMap(QWidget):
         self.city = city
         self.cell_index = CellIndex(city.cells)
         self.cases.cell_position = {c.code: i for i, c in enumerate(city.cells)}
-        self.coverage = CoverageTracker(self.cell_index, len(city.cells))
-        self.coverage.start_shift(datetime.now(UTC))
+        self.coverage = CoverageTracker(self.cell_index, len(city.cells), default_schedule())
         self.cases.update(self.store.cases.values())  # cells are known now
         rings = self._project_city(city)
         self._draw_patrol_area()
@@ -306,10 +306,6 @@ class LiveMap(QWidget):
         p = self.store.positions
         self.units.refresh(p.ids, p.lon, p.lat, p.heading, p.status, p.last_fix, self.clock())
         self.unit_layer.changed()
-        if self.coverage is not None and self.measure is CellMeasure.COVERAGE:
-            n = p.count
-            self.coverage.record(p.lon[:n], p.lat[:n])
-            self._schedule_measure()
         if self.following is not None:
             row = p.row_of(self.following)
             if row is not None and np.isfinite(self.units.x[row]):
@@ -323,9 +319,6 @@ class LiveMap(QWidget):
     def set_measure(self, measure: CellMeasure) -> None:
         """Fill the cells by another measure."""
         self.measure = measure
-        if measure is CellMeasure.COVERAGE and self.coverage is not None:
-            p = self.store.positions
-            self.coverage.record(p.lon[: p.count], p.lat[: p.count])
         self.refresh_measure()
 
     def _schedule_measure(self) -> None:
@@ -355,12 +348,20 @@ class LiveMap(QWidget):
 
     # -- trails, pulse, zoom
 
-    def sample_trails(self) -> None:
-        """Record where every unit is now (the timer calls this every ten seconds)."""
+    def sample(self) -> None:
+        """Record where every unit is now, for the trails and the shift's coverage (the
+        timer calls this every ten seconds: a walker crosses no cell unseen in that time,
+        and a position tick stays free of it)."""
         m = self.units
         if m.x.size:
             self.trails.sample(m.ids, m.x, m.y)
             self._update_trails()
+        if self.coverage is not None:
+            p = self.store.positions
+            at = datetime.fromtimestamp(self.clock(), UTC)
+            self.coverage.record(p.lon[: p.count], p.lat[: p.count], at)
+            if self.measure is CellMeasure.COVERAGE:
+                self._schedule_measure()
 
     def _update_trails(self) -> None:
         chosen = set(self.store.selection.units)
