@@ -56,6 +56,9 @@ def test_embedded_backend_killed_and_restarted_the_console_resumes(
 
         backend._process.kill()  # type: ignore[union-attr]  # as a crash would
         await until(lambda: store.connection.status is not ClientStatus.ONLINE, timeout=30)
+        # Events that came in just before the drop may still wait for the next coalesced
+        # flush (at most 1/30 s): take them in, then the screen must hold still.
+        console.signals.flush()
         before_ids = set(case_ids_shown(console))
         rows, units = console.cases.rowCount(), console.units.rowCount()
         await asyncio.sleep(1.0)
