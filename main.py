@@ -37,7 +37,7 @@ from console.theme import configure_high_dpi
 from console.wall import NightMode, WallFeed, register_wall_actions
 from console.workspace import Role, default_data_dir
 from models.case import Case
-from models.catalogue import load_catalogue
+from models.catalogue import Catalogue, load_catalogue
 from models.demo_city import load_town_facts
 from models.errors import LoadError
 from models.handover import ReminderLevel
@@ -75,10 +75,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def reference_data() -> Reference:
+def reference_data(catalogue: Catalogue | None = None) -> Reference:
     """Names of categories, departments and streets/towns, in both languages."""
     streets = {t.code: (t.name_zh, t.name_en) for t in load_town_facts()}
-    return dataclasses.replace(Reference.from_data(load_catalogue()), streets=streets)
+    named = Reference.from_data(catalogue if catalogue is not None else load_catalogue())
+    return dataclasses.replace(named, streets=streets)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +124,8 @@ def build_console(
         applied_seq=lambda: store.last_seq,
     )
     connection = Connection(client, store, maps=CityMapCache(default_data_dir()))
-    reference = reference_data()
+    catalogue = load_catalogue()  # once: names, case actions, convening and call taking share it
+    reference = reference_data(catalogue)
     cases = CaseTableModel(store, signals, reference=reference)
     units = UnitTableModel(store, signals, reference=reference)
     preferences_store = PreferencesStore()
@@ -131,11 +133,11 @@ def build_console(
     alert = UrgentCaseAlert(store, signals, preferences=preferences, save=preferences_store.save)
     registry = ActionRegistry()
     register_alert_actions(registry, alert)
-    desk = CaseDesk(store, signals, load_catalogue(), reference)  # every move on a case
+    desk = CaseDesk(store, signals, catalogue, reference)  # every move on a case
     shifts = ShiftWatch(store, signals, clock=clock)  # the current shift, for every panel
     reminder = HandoverReminder(store, signals, shifts.now)  # chases an unsigned handover
     watch = AttentionWatch(store, signals, clock=shifts.now)  # alarms, reminders, the board's tick
-    joint = JointDesk(store, signals, load_catalogue(), reference, watch)  # convening, patrols
+    joint = JointDesk(store, signals, catalogue, reference, watch)  # convening, patrols
     wall = WallFeed(  # the leader wall's figures; idle until a wall panel opens
         store,
         signals,
@@ -207,7 +209,7 @@ def build_console(
             status.clearMessage()
 
     reminder.level_changed.connect(remind)
-    launcher = NewCaseLauncher(store, signals, load_catalogue(), window.registry, window)  # Ctrl+N
+    launcher = NewCaseLauncher(store, signals, catalogue, window.registry, window)  # Ctrl+N
     launcher.dialog_opened.connect(lambda dialog: pick_on_map(window, dialog))
     return Console(
         store,
